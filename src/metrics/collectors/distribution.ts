@@ -1,0 +1,104 @@
+// Distributions since start and the reference to compare them with: numeric features
+// and predictions as histograms on the reference's coarse edges, categories and classes
+// as counters, and the reference's per-bin shares (fixed, made once).
+import type { CategoricalSlot, NumericSlot } from '../../monitor/layout.js';
+import type { Fleet, MonitoredModel } from '../../monitor/fleet.js';
+import { METRICS } from '../definitions.js';
+import { families, type Collector } from '../collector.js';
+import { fillHistogram, formatLe, histogramSamples, type Sample } from '../family.js';
+
+interface HistogramBinding {
+  samples: Sample[];
+  slot: NumericSlot;
+  bins: Float64Array;
+  sums: Float64Array;
+  /** Coarse bucket counts, made once and refilled each scrape. */
+  coarse: Float64Array;
+}
+
+interface CountBinding {
+  samples: Sample[];
+  counts: Float64Array;
+  offset: number;
+}
+
+export class DistributionCollector implements Collector {
+  readonly name = 'distribution';
+  private readonly f = families({
+    featureValue: METRICS.featureValue,
+    featureCategory: METRICS.featureCategory,
+    featureReferenceBucketRatio: METRICS.featureReferenceBucketRatio,
+    featureReferenceCategoryRatio: METRICS.featureReferenceCategoryRatio,
+    predictionValue: METRICS.predictionValue,
+    predictedClass: METRICS.predictedClass,
+    predictionReferenceBucketRatio: METRICS.predictionReferenceBucketRatio,
+    predictionReferenceClassRatio: METRICS.predictionReferenceClassRatio,
+  });
+  readonly families = Object.values(this.f);
+  private readonly histograms: HistogramBinding[] = [];
+  private readonly counts: CountBinding[] = [];
+
+  constructor(fleet: Fleet) {
+    for (const m of fleet.models) this.bindModel(m);
+  }
+
+  private bindModel({ monitor }: MonitoredModel): void {
+    const model = monitor.model.name;
+    const { state, layout } = monitor;
+    for (const slot of layout.slots) {
+      const isPrediction = slot === layout.prediction;
+      const labels: Record<string, string> = isPrediction ? { model } : { model, feature: slot.name };
+      if (slot.kind === 'numeric') {
+        const family = isPrediction ? this.f.predictionValue : this.f.featureValue;
+        const samples = histogramSamples(family.name, labels, slot.coarseEdges);
+        family.samples.push(...samples);
+        this.histograms.push({ samples, slot, bins: state.bins, sums: state.sums, coarse: new Float64Array(slot.coarseEnd.length) });
+        const ratio = isPrediction ? this.f.predictionReferenceBucketRatio : this.f.featureReferenceBucketRatio;
+        ratio.samples.push(...bucketRatios(slot, labels));
+      } else if (!isPrediction) {
+        const samples = slot.categories.map((category) => ({ labels: { ...labels, category }, value: 0 }));
+        this.f.featureCategory.samples.push(...samples);
+        this.counts.push({ samples, counts: state.bins, offset: slot.binOffset });
+        this.f.featureReferenceCategoryRatio.samples.push(...categoryRatios(slot, labels, 'category'));
+      } else {
+        this.f.predictionReferenceClassRatio.samples.push(...categoryRatios(slot, labels, 'class'));
+      }
+    }
+    if (monitor.model.task !== 'regression') {
+      const samples = layout.classNames.map((name) => ({ labels: { model, class: name }, value: 0 }));
+      this.f.predictedClass.samples.push(...samples);
+      this.counts.push({ samples, counts: state.classCounts, offset: 0 });
+    }
+  }
+
+  update(): void {
+    for (const h of this.histograms) {
+      const { slot, coarse, bins } = h;
+      let f = slot.binOffset;
+      for (let c = 0; c < slot.coarseEnd.length; c++) {
+        let sum = 0;
+        for (const end = slot.binOffset + slot.coarseEnd[c]; f < end; f++) sum += bins[f];
+        coarse[c] = sum;
+      }
+      fillHistogram(h.samples, coarse, h.sums[slot.index]);
+    }
+    for (const c of this.counts) {
+      for (let i = 0; i < c.samples.length; i++) c.samples[i].value = c.counts[c.offset + i];
+    }
+  }
+}
+
+function bucketRatios(slot: NumericSlot, labels: Record<string, string>): Sample[] {
+  const counts = slot.referenceCoarseCounts;
+  const total = counts.reduce((a, b) => a + b, 0);
+  return Array.from(counts, (count, i) => ({
+    labels: { ...labels, le: i < slot.coarseEdges.length ? formatLe(slot.coarseEdges[i]) : '+Inf' },
+    value: total > 0 ? count / total : 0,
+  }));
+}
+
+function categoryRatios(slot: CategoricalSlot, labels: Record<string, string>, label: 'category' | 'class'): Sample[] {
+  const counts = slot.referenceCounts;
+  const total = counts.reduce((a, b) => a + b, 0);
+  return slot.categories.map((name, i) => ({ labels: { ...labels, [label]: name }, value: total > 0 ? counts[i] / total : 0 }));
+}

@@ -1,0 +1,65 @@
+// Data quality per feature and for the prediction: values, missing, type errors,
+// out of range, non-finite — read from the monitors' quality counters.
+import {
+  QUALITY_COUNTERS,
+  Q_MISSING,
+  Q_NON_FINITE,
+  Q_OUT_OF_RANGE,
+  Q_TYPE_ERRORS,
+  Q_VALUES,
+} from '../../monitor/layout.js';
+import type { Fleet } from '../../monitor/fleet.js';
+import { METRICS } from '../definitions.js';
+import { families, type Collector } from '../collector.js';
+import type { MetricFamily, Sample } from '../family.js';
+
+/** Where one sample's value lives: a model's quality array and the index in it. */
+interface Binding {
+  sample: Sample;
+  quality: Float64Array;
+  at: number;
+}
+
+export class QualityCollector implements Collector {
+  readonly name = 'quality';
+  private readonly f = families({
+    featureValues: METRICS.featureValues,
+    featureMissing: METRICS.featureMissing,
+    featureTypeErrors: METRICS.featureTypeErrors,
+    featureOutOfRange: METRICS.featureOutOfRange,
+    featureNonFinite: METRICS.featureNonFinite,
+    predictionValues: METRICS.predictionValues,
+    predictionMissing: METRICS.predictionMissing,
+    predictionTypeErrors: METRICS.predictionTypeErrors,
+    predictionOutOfRange: METRICS.predictionOutOfRange,
+    predictionNonFinite: METRICS.predictionNonFinite,
+  });
+  readonly families = Object.values(this.f);
+  private readonly bindings: Binding[] = [];
+
+  constructor(fleet: Fleet) {
+    const featureFamilies = [this.f.featureValues, this.f.featureMissing, this.f.featureTypeErrors, this.f.featureOutOfRange, this.f.featureNonFinite];
+    const predictionFamilies = [this.f.predictionValues, this.f.predictionMissing, this.f.predictionTypeErrors, this.f.predictionOutOfRange, this.f.predictionNonFinite];
+    const counters = [Q_VALUES, Q_MISSING, Q_TYPE_ERRORS, Q_OUT_OF_RANGE, Q_NON_FINITE];
+    for (const { monitor } of fleet.models) {
+      const quality = monitor.state.quality;
+      const model = monitor.model.name;
+      for (const slot of monitor.layout.slots) {
+        const isPrediction = slot === monitor.layout.prediction;
+        const labels: Record<string, string> = isPrediction ? { model } : { model, feature: slot.name };
+        const targets = isPrediction ? predictionFamilies : featureFamilies;
+        counters.forEach((counter, k) => this.bind(targets[k], labels, quality, slot.index * QUALITY_COUNTERS + counter));
+      }
+    }
+  }
+
+  private bind(family: MetricFamily, labels: Record<string, string>, quality: Float64Array, at: number): void {
+    const sample = { labels, value: 0 };
+    family.samples.push(sample);
+    this.bindings.push({ sample, quality, at });
+  }
+
+  update(): void {
+    for (const b of this.bindings) b.sample.value = b.quality[b.at];
+  }
+}

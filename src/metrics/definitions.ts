@@ -1,0 +1,115 @@
+// Every metric mlwatch exports: name, type, labels and help. This file is the contract;
+// the README's metric table is checked against it by test/metrics/readme.test.ts.
+// Label values come only from bounded sets fixed by the config and the reference
+// (model, feature, category, class, method, reason, version capped by max_versions, le from
+// the reference edges); anything else folds into __other__.
+
+export type MetricType = 'counter' | 'gauge' | 'histogram';
+
+export interface MetricDefinition {
+  name: string;
+  type: MetricType;
+  labels: readonly string[];
+  help: string;
+}
+
+function define(name: string, type: MetricType, labels: readonly string[], help: string): MetricDefinition {
+  return { name, type, labels, help };
+}
+
+export const METRICS = {
+  // Traffic and model identity
+  predictions: define('mlwatch_predictions_total', 'counter', ['model', 'version'],
+    'Prediction events accepted, by the model_version they carried (the configured version when absent; versions beyond max_versions fold into __other__).'),
+  modelInfo: define('mlwatch_model_info', 'gauge', ['model', 'version'],
+    'Always 1; the model version the config expects to be serving.'),
+  modelDeployTimestamp: define('mlwatch_model_deploy_timestamp_seconds', 'gauge', ['model'],
+    'Deploy time of the expected model version (deployed_at in the config), Unix seconds.'),
+  inferenceLatency: define('mlwatch_inference_latency_seconds', 'histogram', ['model'],
+    'Inference latency reported by the model server in latency_ms, in seconds.'),
+  eventsRejected: define('mlwatch_events_rejected_total', 'counter', ['model', 'reason'],
+    'Events (or whole requests, for body-level reasons) rejected at ingest; model is __other__ when unknown.'),
+  unknownFields: define('mlwatch_unknown_fields_total', 'counter', ['model'],
+    'Feature fields in events that the config does not declare (names are never labels).'),
+
+  // Data quality, per feature
+  featureValues: define('mlwatch_feature_values_total', 'counter', ['model', 'feature'],
+    'Feature values of the right type received (in or out of range).'),
+  featureMissing: define('mlwatch_feature_missing_total', 'counter', ['model', 'feature'],
+    'Events where the feature was null or absent.'),
+  featureTypeErrors: define('mlwatch_feature_type_errors_total', 'counter', ['model', 'feature'],
+    'Feature values of the wrong JSON type (no coercion: a string where a number belongs is an error).'),
+  featureOutOfRange: define('mlwatch_feature_out_of_range_total', 'counter', ['model', 'feature'],
+    'Numeric values outside the configured (else reference) range; categories not allowed by the config (else absent from the reference).'),
+  featureNonFinite: define('mlwatch_feature_nonfinite_total', 'counter', ['model', 'feature'],
+    'NaN or Infinity feature values (bare NaN/Infinity tokens as Python writes them).'),
+
+  // Distributions (cumulative since start) and the reference to compare them with
+  featureValue: define('mlwatch_feature_value', 'histogram', ['model', 'feature'],
+    'Numeric feature values; the buckets are the reference bin edges.'),
+  featureCategory: define('mlwatch_feature_category_total', 'counter', ['model', 'feature', 'category'],
+    'Categorical and boolean feature values by category; categories outside the reference fold into __other__.'),
+  featureReferenceBucketRatio: define('mlwatch_feature_reference_bucket_ratio', 'gauge', ['model', 'feature', 'le'],
+    'Share of reference values in the bin (previous edge, le]; not cumulative, unlike histogram buckets.'),
+  featureReferenceCategoryRatio: define('mlwatch_feature_reference_category_ratio', 'gauge', ['model', 'feature', 'category'],
+    'Share of reference values in each category (with __other__).'),
+
+  // Prediction quality and distribution
+  predictionValues: define('mlwatch_prediction_values_total', 'counter', ['model'],
+    'Predictions of the right type received.'),
+  predictionMissing: define('mlwatch_prediction_missing_total', 'counter', ['model'],
+    'Events without a usable prediction (null or absent).'),
+  predictionTypeErrors: define('mlwatch_prediction_type_errors_total', 'counter', ['model'],
+    'Predictions of the wrong type (e.g. a string score, an unknown class).'),
+  predictionOutOfRange: define('mlwatch_prediction_out_of_range_total', 'counter', ['model'],
+    'Numeric predictions outside the configured (else reference) range.'),
+  predictionNonFinite: define('mlwatch_prediction_nonfinite_total', 'counter', ['model'],
+    'NaN or Infinity predictions.'),
+  predictionValue: define('mlwatch_prediction_value', 'histogram', ['model'],
+    'Numeric predictions (regression value, positive-class score); the buckets are the reference bin edges.'),
+  predictedClass: define('mlwatch_predicted_class_total', 'counter', ['model', 'class'],
+    'Predicted classes (the label, else the score against decision_threshold, else the argmax of scores).'),
+  predictionReferenceBucketRatio: define('mlwatch_prediction_reference_bucket_ratio', 'gauge', ['model', 'le'],
+    'Share of reference predictions in the bin (previous edge, le]; not cumulative.'),
+  predictionReferenceClassRatio: define('mlwatch_prediction_reference_class_ratio', 'gauge', ['model', 'class'],
+    'Share of reference predictions in each class (with __other__).'),
+
+  // Drift over the sliding window
+  featureDrift: define('mlwatch_feature_drift', 'gauge', ['model', 'feature', 'method'],
+    'Drift of the feature\'s window against the reference, one series per method; absent until the window holds min_samples values.'),
+  featureDriftWindowSamples: define('mlwatch_feature_drift_window_samples', 'gauge', ['model', 'feature'],
+    'Values of the feature in the current drift window.'),
+  featureDrifted: define('mlwatch_feature_drifted', 'gauge', ['model', 'feature'],
+    '1 when the feature\'s decision-method score crosses its threshold, else 0; absent below min_samples.'),
+  predictionDrift: define('mlwatch_prediction_drift', 'gauge', ['model', 'method'],
+    'Drift of the prediction\'s window against the reference, one series per method; absent below min_samples.'),
+  predictionDriftWindowSamples: define('mlwatch_prediction_drift_window_samples', 'gauge', ['model'],
+    'Predictions in the current drift window.'),
+  driftedFeaturesRatio: define('mlwatch_drifted_features_ratio', 'gauge', ['model'],
+    'Share of features (with enough window samples) whose decision-method score crosses its threshold.'),
+  driftThreshold: define('mlwatch_drift_threshold', 'gauge', ['model', 'method'],
+    'The configured drift threshold per method (for chi2_pvalue, drift is a value BELOW it).'),
+  driftWindowSeconds: define('mlwatch_drift_window_seconds', 'gauge', ['model'],
+    'Length of the sliding drift window.'),
+  driftMinSamples: define('mlwatch_drift_min_samples', 'gauge', ['model'],
+    'Window values needed before drift is exported.'),
+  driftLastComputed: define('mlwatch_drift_last_computed_timestamp_seconds', 'gauge', ['model'],
+    'When drift scores were last computed, Unix seconds.'),
+  driftComputeDuration: define('mlwatch_drift_compute_duration_seconds', 'gauge', ['model'],
+    'How long the last drift computation took.'),
+  referenceRows: define('mlwatch_reference_rows', 'gauge', ['model'],
+    'Rows of training data the loaded reference was built from.'),
+  referenceCreated: define('mlwatch_reference_created_timestamp_seconds', 'gauge', ['model'],
+    'When the loaded reference was built, Unix seconds.'),
+
+  // mlwatch itself
+  scrapeCollectorSuccess: define('mlwatch_scrape_collector_success', 'gauge', ['collector'],
+    '1 when the collector succeeded during this scrape, 0 when it failed (its metrics are then absent).'),
+  scrapeCollectorDuration: define('mlwatch_scrape_collector_duration_seconds', 'gauge', ['collector'],
+    'How long the collector took during this scrape.'),
+} as const satisfies Record<string, MetricDefinition>;
+
+export type MetricKey = keyof typeof METRICS;
+
+/** Prefix of the Node.js process metrics from prom-client's collectDefaultMetrics. */
+export const PROCESS_METRICS_PREFIX = 'mlwatch_';

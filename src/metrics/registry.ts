@@ -1,0 +1,69 @@
+// The scrape: run every collector in isolation (a failing one is reported and costs only
+// its own series), then let prom-client's registry serialise our families beside the
+// Node.js process metrics.
+import { Registry, collectDefaultMetrics, type Metric } from 'prom-client';
+import type { Fleet } from '../monitor/fleet.js';
+import type { Logger } from '../log.js';
+import { METRICS, PROCESS_METRICS_PREFIX } from './definitions.js';
+import type { Collector } from './collector.js';
+import { MetricFamily, type Sample } from './family.js';
+import { DistributionCollector } from './collectors/distribution.js';
+import { DriftCollector } from './collectors/drift.js';
+import { QualityCollector } from './collectors/quality.js';
+import { TrafficCollector } from './collectors/traffic.js';
+
+export class MetricsRegistry {
+  readonly registry = new Registry();
+  private readonly success = new MetricFamily(METRICS.scrapeCollectorSuccess);
+  private readonly duration = new MetricFamily(METRICS.scrapeCollectorDuration);
+  private readonly status: { success: Sample; duration: Sample }[];
+
+  constructor(
+    readonly collectors: readonly Collector[],
+    private readonly log: Logger,
+    options: { processMetrics: boolean },
+  ) {
+    for (const collector of collectors) for (const family of collector.families) this.register(family);
+    this.register(this.success);
+    this.register(this.duration);
+    this.status = collectors.map((c) => ({
+      success: { labels: { collector: c.name }, value: 0 },
+      duration: { labels: { collector: c.name }, value: 0 },
+    }));
+    this.success.samples = this.status.map((s) => s.success);
+    this.duration.samples = this.status.map((s) => s.duration);
+    if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: PROCESS_METRICS_PREFIX });
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** The exposition text of one scrape. */
+  async render(): Promise<string> {
+    this.collectors.forEach((collector, i) => this.runCollector(collector, this.status[i]));
+    return this.registry.metrics();
+  }
+
+  private runCollector(collector: Collector, status: { success: Sample; duration: Sample }): void {
+    const started = process.hrtime.bigint();
+    try {
+      collector.update();
+      status.success.value = 1;
+    } catch (error) {
+      for (const family of collector.families) family.reset();
+      status.success.value = 0;
+      this.log.error({ err: error, collector: collector.name }, 'metrics collector failed; its series are left out of this scrape');
+    }
+    status.duration.value = Number(process.hrtime.bigint() - started) / 1e9;
+  }
+
+  private register(family: MetricFamily): void {
+    // MetricFamily has the shape the registry reads (name, help, type, get, reset).
+    this.registry.registerMetric(family as unknown as Metric);
+  }
+}
+
+export function createCollectors(fleet: Fleet): Collector[] {
+  return [new TrafficCollector(fleet), new QualityCollector(fleet), new DistributionCollector(fleet), new DriftCollector(fleet)];
+}

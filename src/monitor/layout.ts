@@ -1,0 +1,202 @@
+// The one place that decides where each (model, feature, bin) lives in the flat
+// typed arrays the hot path writes. Built once at start-up from the config and the
+// reference; nothing here runs per event.
+import type { FeatureConfig, ModelConfig } from '../config/types.js';
+import {
+  OTHER_CATEGORY,
+  type CategoricalSketch,
+  type FeatureSketch,
+  type NumericSketch,
+  type Reference,
+} from '../reference/types.js';
+
+/** Per-slot quality counters, in this order, QUALITY_COUNTERS wide. */
+export const Q_VALUES = 0;
+export const Q_MISSING = 1;
+export const Q_TYPE_ERRORS = 2;
+export const Q_OUT_OF_RANGE = 3;
+export const Q_NON_FINITE = 4;
+export const QUALITY_COUNTERS = 5;
+
+/** A category code carries this flag when the value is outside the allowed set. */
+export const OUT_OF_RANGE_FLAG = 0x10000;
+export const BIN_MASK = 0xffff;
+
+interface SlotBase {
+  /** Feature name, or '' for the prediction slot. */
+  name: string;
+  /** Position among the slots (features in config order, then the prediction). */
+  index: number;
+  /** First bin of this slot in the flat bin arrays. */
+  binOffset: number;
+  /** Bins of this slot. */
+  binCount: number;
+}
+
+export interface NumericSlot extends SlotBase {
+  kind: 'numeric';
+  /** Fine edges: the hot path bins into these; coarse bins are sums of fine ones. */
+  fineEdges: Float64Array;
+  /** Coarse edges: the exported histogram's `le` buckets (all are also fine edges). */
+  coarseEdges: Float64Array;
+  /** coarseEnd[c] = one past the last fine bin of coarse bin c (length coarseEdges.length + 1). */
+  coarseEnd: Int32Array;
+  /** Values outside [rangeMin, rangeMax] count as out of range. */
+  rangeMin: number;
+  rangeMax: number;
+  /** Index of this slot's pair (first bin sum, last bin sum) in the tail-sum arrays, times 2. */
+  tailOffset: number;
+  referenceFineCounts: Float64Array;
+  referenceCoarseCounts: Float64Array;
+  referenceStd: number;
+}
+
+export interface CategoricalSlot extends SlotBase {
+  kind: 'categorical';
+  /** Bin names in order: the reference categories, then __other__ (the last bin). */
+  categories: string[];
+  /** category → bin index, with OUT_OF_RANGE_FLAG when not allowed; absent: __other__ and out of range. */
+  codes: Map<string, number>;
+  /** Code for a value absent from `codes`. */
+  unknownCode: number;
+  /** Boolean features take JSON booleans; categorical ones take strings. */
+  boolean: boolean;
+  /** Bin of the values true / false (boolean features only). */
+  trueCode: number;
+  falseCode: number;
+  referenceCounts: Float64Array;
+}
+
+export type Slot = NumericSlot | CategoricalSlot;
+
+export interface ModelLayout {
+  model: ModelConfig;
+  reference: Reference;
+  /** Feature slots in config order, then the prediction slot last. */
+  slots: Slot[];
+  featureCount: number;
+  prediction: Slot;
+  /** Total bins over every slot: the length of the cumulative and window bin arrays. */
+  totalBins: number;
+  /** Length of the tail-sum arrays (2 per numeric slot). */
+  totalTails: number;
+  /** Classification: config class name → index; the last index (classes.length) is __other__. */
+  classIndex: Map<string, number>;
+  classNames: string[];
+}
+
+export function buildLayout(model: ModelConfig, reference: Reference): ModelLayout {
+  const slots: Slot[] = [];
+  const cursor = { bins: 0, tails: 0 };
+  for (const feature of model.features) {
+    slots.push(makeSlot(feature.name, slots.length, reference.features[feature.name], feature, model, cursor));
+  }
+  const prediction = makeSlot('', slots.length, reference.prediction, null, model, cursor);
+  slots.push(prediction);
+  const classNames = [...model.classes, OTHER_CATEGORY];
+  const classIndex = new Map(model.classes.map((name, i) => [name, i] as [string, number]));
+  return {
+    model,
+    reference,
+    slots,
+    featureCount: model.features.length,
+    prediction,
+    totalBins: cursor.bins,
+    totalTails: cursor.tails,
+    classIndex,
+    classNames,
+  };
+}
+
+function makeSlot(
+  name: string,
+  index: number,
+  sketch: FeatureSketch | undefined,
+  feature: FeatureConfig | null,
+  model: ModelConfig,
+  cursor: { bins: number; tails: number },
+): Slot {
+  if (sketch === undefined) {
+    // checkReferenceMatchesModel runs before this; reaching here is a programming error.
+    throw new Error(`reference for model "${model.name}" has no sketch for feature "${name}"`);
+  }
+  const slot =
+    sketch.kind === 'numeric'
+      ? numericSlot(name, index, sketch, feature?.range ?? (feature ? undefined : model.prediction.range), cursor)
+      : categoricalSlot(name, index, sketch, feature, model, cursor);
+  cursor.bins += slot.binCount;
+  return slot;
+}
+
+function numericSlot(
+  name: string,
+  index: number,
+  sketch: NumericSketch,
+  range: [number, number] | undefined,
+  cursor: { bins: number; tails: number },
+): NumericSlot {
+  const fineEdges = Float64Array.from(sketch.fine_edges);
+  const coarseEdges = Float64Array.from(sketch.edges);
+  const coarseEnd = new Int32Array(coarseEdges.length + 1);
+  // Fine bin f belongs to the coarse bin whose upper edge is the first coarse edge >= fineEdges[f].
+  let coarse = 0;
+  for (let f = 0; f < fineEdges.length; f++) {
+    while (coarse < coarseEdges.length && coarseEdges[coarse] < fineEdges[f]) coarseEnd[coarse++] = f;
+  }
+  while (coarse < coarseEdges.length) coarseEnd[coarse++] = fineEdges.length;
+  coarseEnd[coarseEdges.length] = fineEdges.length + 1;
+  const slot: NumericSlot = {
+    kind: 'numeric',
+    name,
+    index,
+    binOffset: cursor.bins,
+    binCount: fineEdges.length + 1,
+    fineEdges,
+    coarseEdges,
+    coarseEnd,
+    rangeMin: range ? range[0] : sketch.summary.min,
+    rangeMax: range ? range[1] : sketch.summary.max,
+    tailOffset: cursor.tails,
+    referenceFineCounts: Float64Array.from(sketch.fine_counts),
+    referenceCoarseCounts: Float64Array.from(sketch.counts),
+    referenceStd: sketch.summary.std,
+  };
+  cursor.tails += 2;
+  return slot;
+}
+
+function categoricalSlot(
+  name: string,
+  index: number,
+  sketch: CategoricalSketch,
+  feature: FeatureConfig | null,
+  model: ModelConfig,
+  cursor: { bins: number; tails: number },
+): CategoricalSlot {
+  const categories = [...sketch.categories.map((c) => c.value), OTHER_CATEGORY];
+  const otherBin = categories.length - 1;
+  // The allowed set: both booleans; the config's categories (or the classes, for the
+  // prediction); else the reference's own categories.
+  const isBoolean = feature?.type === 'boolean';
+  const allowedList = isBoolean ? ['true', 'false'] : feature ? feature.categories : model.classes;
+  const allowed = allowedList && allowedList.length > 0 ? new Set(allowedList) : null;
+  const codes = new Map<string, number>();
+  sketch.categories.forEach((c, bin) => {
+    codes.set(c.value, allowed && !allowed.has(c.value) ? bin | OUT_OF_RANGE_FLAG : bin);
+  });
+  if (allowed) for (const value of allowed) if (!codes.has(value)) codes.set(value, otherBin);
+  return {
+    kind: 'categorical',
+    name,
+    index,
+    binOffset: cursor.bins,
+    binCount: categories.length,
+    categories,
+    codes,
+    unknownCode: otherBin | OUT_OF_RANGE_FLAG,
+    boolean: isBoolean,
+    trueCode: codes.get('true') ?? otherBin | OUT_OF_RANGE_FLAG,
+    falseCode: codes.get('false') ?? otherBin | OUT_OF_RANGE_FLAG,
+    referenceCounts: Float64Array.from([...sketch.categories.map((c) => c.count), sketch.other_count]),
+  };
+}

@@ -1,0 +1,83 @@
+// The reference sketch: what the training data looked like, built offline by
+// `mlwatch reference build` and loaded by `mlwatch serve`. Plain JSON data.
+//
+// Binning rule (the same everywhere: build, window, exported histograms):
+// bins are upper-inclusive, bin i holds values v with edges[i-1] < v <= edges[i];
+// the first bin is (-Inf, edges[0]] (edges[0] is the reference minimum, so it holds
+// only values at or below it), the last is (edges[n-1], +Inf) (above the maximum).
+// With n edges there are n + 1 bins.
+
+export const REFERENCE_FORMAT = 'mlwatch-reference';
+export const REFERENCE_FORMAT_VERSION = 1;
+export const OTHER_CATEGORY = '__other__';
+
+export interface NumericSummary {
+  /** Non-null, finite values seen. */
+  count: number;
+  /** Nulls or absent values. */
+  missing: number;
+  /** Values present but not finite numbers (wrong type, NaN, Infinity); excluded from the sketch. */
+  invalid: number;
+  mean: number;
+  /** Population standard deviation (ddof = 0), as scipy/numpy's default. */
+  std: number;
+  min: number;
+  max: number;
+}
+
+export interface NumericSketch {
+  kind: 'numeric';
+  summary: NumericSummary;
+  /** t-digest centroids (mean, n) from the `tdigest` package, compressed. */
+  digest: { mean: number; n: number }[];
+  /**
+   * Coarse bin edges: the minimum, the equal-frequency quantiles, the maximum; strictly
+   * increasing (duplicate quantiles of a discrete feature collapse). These are the `le`
+   * buckets of the exported histogram.
+   */
+  edges: number[];
+  /** Exact counts of the reference values in each coarse bin (length edges.length + 1). */
+  counts: number[];
+  /**
+   * Fine bin edges (a superset of `edges`, about `FINE_BINS` equal-frequency quantiles)
+   * used in-process for KS and Wasserstein, with exact counts per fine bin.
+   */
+  fine_edges: number[];
+  fine_counts: number[];
+}
+
+export interface CategoricalSketch {
+  kind: 'categorical';
+  /** Non-null values seen / nulls / values of the wrong type. */
+  count: number;
+  missing: number;
+  invalid: number;
+  /** Top categories by frequency, most frequent first, each with its exact count. */
+  categories: { value: string; count: number }[];
+  /** Count of values in categories beyond the top ones (the __other__ bin). */
+  other_count: number;
+}
+
+export type FeatureSketch = NumericSketch | CategoricalSketch;
+
+export interface Reference {
+  format: typeof REFERENCE_FORMAT;
+  format_version: number;
+  model: string;
+  created_at: string;
+  /** Name of the data file it was built from (base name only). */
+  source: string;
+  rows: number;
+  /** Build parameters, so a config change that would alter bins is detected. */
+  bins: number;
+  fine_bins: number;
+  top_categories: number;
+  features: Record<string, FeatureSketch>;
+  /** The model output: numeric (score/value) or categorical (class). */
+  prediction: FeatureSketch;
+  /** sha256 (hex) of the canonical JSON of this object without the checksum field. */
+  checksum: string;
+}
+
+/** Fine bins per numeric feature: KS error from binning is at most 1/FINE_BINS. */
+export const FINE_BINS = 200;
