@@ -1,0 +1,69 @@
+// Rules across keys of the process-wide sections (ingest, metrics, defaults) that a JSON
+// Schema cannot say. They read the parsed file defensively: a value of the wrong type was
+// already reported by the schema and is skipped here, so every problem is reported once.
+import { DEFAULT_INGEST_LISTEN, DEFAULT_METRICS_LISTEN } from './defaults.js';
+import { isWildcardHost, parseListenAddress } from './listen.js';
+import { field, isFiniteNumber, problem, type Problem } from './problems.js';
+import type { ListenAddress } from './types.js';
+import { DEFAULT_SPLIT, effectiveSplit, subWindowProblem } from './window-split.js';
+
+export function settingsProblems(doc: unknown): Problem[] {
+  const problems: Problem[] = [];
+  const ingest = listenProblems(doc, 'ingest', DEFAULT_INGEST_LISTEN, problems);
+  const metrics = listenProblems(doc, 'metrics', DEFAULT_METRICS_LISTEN, problems);
+  if (ingest !== undefined && metrics !== undefined && listenersClash(ingest.address, metrics.address)) {
+    const at = metrics.explicit ? 'metrics' : 'ingest';
+    problems.push(
+      problem([at, 'listen'], `ingest.listen ("${ingest.text}") and metrics.listen ("${metrics.text}") use the same port; give them different ports`),
+    );
+  }
+  problems.push(...bucketProblems(field(field(doc, 'metrics'), 'latency_buckets_seconds')));
+  const defaultsDrift = field(field(doc, 'defaults'), 'drift');
+  const split = effectiveSplit(DEFAULT_SPLIT, defaultsDrift);
+  const splitProblem = split && subWindowProblem(split, defaultsDrift, ['defaults', 'drift']);
+  if (splitProblem) problems.push(splitProblem);
+  return problems;
+}
+
+interface ParsedListen {
+  text: string;
+  address: ListenAddress;
+  explicit: boolean;
+}
+
+function listenProblems(doc: unknown, section: string, fallback: string, problems: Problem[]): ParsedListen | undefined {
+  const value = field(field(doc, section), 'listen');
+  if (value !== undefined && typeof value !== 'string') return undefined; // the schema reported it
+  const text = value ?? fallback;
+  try {
+    return { text, address: parseListenAddress(text), explicit: value !== undefined };
+  } catch (error) {
+    problems.push(problem([section, 'listen'], error instanceof Error ? error.message : String(error)));
+    return undefined;
+  }
+}
+
+function listenersClash(a: ListenAddress, b: ListenAddress): boolean {
+  // Port 0 asks the system for a free port: two of them never clash.
+  if (a.port === 0 || a.port !== b.port) return false;
+  return a.host === b.host || isWildcardHost(a.host) || isWildcardHost(b.host);
+}
+
+function bucketProblems(buckets: unknown): Problem[] {
+  if (!Array.isArray(buckets)) return [];
+  const problems: Problem[] = [];
+  for (let i = 1; i < buckets.length; i++) {
+    const previous: unknown = buckets[i - 1];
+    const current: unknown = buckets[i];
+    // A bucket at or below 0 was reported by the schema already.
+    if (isFiniteNumber(previous) && isFiniteNumber(current) && current > 0 && current <= previous) {
+      problems.push(
+        problem(
+          ['metrics', 'latency_buckets_seconds', i],
+          `must be greater than the bucket before it (${previous}); buckets must be strictly increasing (got ${current})`,
+        ),
+      );
+    }
+  }
+  return problems;
+}

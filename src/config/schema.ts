@@ -1,0 +1,190 @@
+// The JSON Schema of the YAML config file, and the TypeScript shape of a file that passed it.
+// Rules that span keys (classes per task, min < max, unique names, addresses) live in
+// check-*.ts; the schema holds the shape. `expected` is an annotation (no validation) that
+// says in words what a right value looks like; problems.ts uses it in messages.
+import type { SchemaObject } from 'ajv';
+import type {
+  CategoricalDriftMethod,
+  DriftThresholds,
+  FeatureType,
+  LoggingConfig,
+  NumericDriftMethod,
+  Task,
+} from './types.js';
+import { MAX_SUB_WINDOWS } from './window-split.js';
+
+export const TASKS: readonly Task[] = ['regression', 'binary_classification', 'multiclass_classification'];
+export const FEATURE_TYPES: readonly FeatureType[] = ['numeric', 'categorical', 'boolean'];
+export const NUMERIC_DRIFT_METHODS: readonly NumericDriftMethod[] = ['psi', 'jensen_shannon', 'wasserstein_normalized', 'ks'];
+export const CATEGORICAL_DRIFT_METHODS: readonly CategoricalDriftMethod[] = ['psi', 'jensen_shannon', 'chi2_pvalue', 'chebyshev'];
+export const LOG_LEVELS: readonly LoggingConfig['level'][] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+/** The annotation keyword that carries a readable description of a right value. */
+export const EXPECTED_KEYWORD = 'expected';
+
+// --- The shape of a file that passed the schema (every default still unfilled) ---
+
+export interface RawFeature {
+  name: string;
+  type: FeatureType;
+  range?: [number, number];
+  categories?: string[];
+  nullable?: boolean;
+}
+
+export interface RawDrift {
+  window_seconds?: number;
+  sub_windows?: number;
+  min_samples?: number;
+  compute_interval_seconds?: number;
+  decision_method?: { numeric?: NumericDriftMethod; categorical?: CategoricalDriftMethod };
+  thresholds?: Partial<DriftThresholds>;
+}
+
+export interface RawReferenceBuild {
+  bins?: number;
+  top_categories?: number;
+  prediction_column?: string;
+}
+
+export interface RawModel {
+  name: string;
+  task: Task;
+  classes?: string[];
+  version: string;
+  deployed_at?: string;
+  reference: string;
+  prediction?: { decision_threshold?: number; range?: [number, number] };
+  drift?: RawDrift;
+  reference_build?: RawReferenceBuild;
+  max_versions?: number;
+  features: RawFeature[];
+}
+
+export interface RawConfigFile {
+  ingest?: {
+    listen?: string;
+    max_body_bytes?: number;
+    max_batch_events?: number;
+    max_reported_errors?: number;
+    auth_token_env?: string;
+  };
+  metrics?: { listen?: string; latency_buckets_seconds?: number[] };
+  logging?: { level?: LoggingConfig['level']; log_feature_values?: boolean };
+  defaults?: { drift?: RawDrift; reference_build?: RawReferenceBuild; max_versions?: number };
+  models: RawModel[];
+}
+
+// --- Building blocks ---
+
+function mapping(properties: Record<string, SchemaObject>, required: string[] = []): SchemaObject {
+  return { type: 'object', additionalProperties: false, properties, required };
+}
+
+function integerFrom(minimum: number, maximum?: number): SchemaObject {
+  return maximum === undefined ? { type: 'integer', minimum } : { type: 'integer', minimum, maximum };
+}
+
+const positiveNumber: SchemaObject = { type: 'number', exclusiveMinimum: 0 };
+const nonEmptyString: SchemaObject = { type: 'string', minLength: 1 };
+const listenAddress: SchemaObject = { type: 'string', [EXPECTED_KEYWORD]: 'HOST:PORT, e.g. "127.0.0.1:9801" or "[::1]:9801"' };
+const minMax: SchemaObject = {
+  type: 'array',
+  items: { type: 'number' },
+  minItems: 2,
+  maxItems: 2,
+  [EXPECTED_KEYWORD]: '[min, max] with min < max',
+};
+
+const thresholds = mapping({
+  psi: positiveNumber,
+  jensen_shannon: positiveNumber,
+  wasserstein_normalized: positiveNumber,
+  ks: positiveNumber,
+  chi2_pvalue: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
+  chebyshev: positiveNumber,
+});
+
+const drift = mapping({
+  window_seconds: integerFrom(1),
+  // Each sub-window keeps a copy of every bin count: the cap bounds memory.
+  sub_windows: integerFrom(1, MAX_SUB_WINDOWS),
+  min_samples: integerFrom(1),
+  // Longer than a day is surely a mistake, and Node timers cannot wait past ~24.8 days.
+  compute_interval_seconds: integerFrom(1, 86_400),
+  decision_method: mapping({
+    numeric: { enum: [...NUMERIC_DRIFT_METHODS] },
+    categorical: { enum: [...CATEGORICAL_DRIFT_METHODS] },
+  }),
+  thresholds,
+});
+
+const referenceBuild = mapping({
+  bins: integerFrom(2, 100),
+  top_categories: integerFrom(1, 1000),
+  prediction_column: nonEmptyString,
+});
+
+const maxVersions = integerFrom(1, 50);
+
+const feature = mapping(
+  {
+    name: { type: 'string' },
+    type: { enum: [...FEATURE_TYPES] },
+    range: minMax,
+    categories: { type: 'array', items: { type: 'string' } },
+    nullable: { type: 'boolean' },
+  },
+  ['name', 'type'],
+);
+
+const model = mapping(
+  {
+    name: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9_.-]{1,64}$',
+      [EXPECTED_KEYWORD]: '1 to 64 letters, digits, "_", "." or "-"',
+    },
+    task: { enum: [...TASKS] },
+    classes: { type: 'array', items: { type: 'string' } },
+    version: nonEmptyString,
+    deployed_at: { type: 'string', [EXPECTED_KEYWORD]: 'an ISO 8601 time with a timezone, e.g. "2026-11-20T09:00:00Z"' },
+    reference: nonEmptyString,
+    prediction: mapping({
+      decision_threshold: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
+      range: minMax,
+    }),
+    drift,
+    reference_build: referenceBuild,
+    max_versions: maxVersions,
+    features: { type: 'array', items: feature, minItems: 1, [EXPECTED_KEYWORD]: 'a list of at least one feature' },
+  },
+  ['name', 'task', 'version', 'reference', 'features'],
+);
+
+export const CONFIG_SCHEMA: SchemaObject = mapping(
+  {
+    ingest: mapping({
+      listen: listenAddress,
+      max_body_bytes: integerFrom(1),
+      max_batch_events: integerFrom(1),
+      max_reported_errors: integerFrom(0),
+      auth_token_env: {
+        type: 'string',
+        pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+        [EXPECTED_KEYWORD]: 'the name of an environment variable (letters, digits and "_", not starting with a digit)',
+      },
+    }),
+    metrics: mapping({
+      listen: listenAddress,
+      latency_buckets_seconds: { type: 'array', items: positiveNumber, minItems: 1 },
+    }),
+    logging: mapping({
+      level: { enum: [...LOG_LEVELS] },
+      log_feature_values: { type: 'boolean' },
+    }),
+    defaults: mapping({ drift, reference_build: referenceBuild, max_versions: maxVersions }),
+    models: { type: 'array', items: model, minItems: 1, [EXPECTED_KEYWORD]: 'a list of at least one model' },
+  },
+  ['models'],
+);
