@@ -1,0 +1,151 @@
+// Builds a model's reference sketch from its training data in two streaming passes:
+// pass 1 summarises each column and finds its quantiles and candidate categories, pass 2
+// counts exactly into the bins and categories frozen in between. Memory depends on the
+// number of columns, never on the number of rows.
+import { basename } from 'node:path';
+import type { FeatureConfig, ModelConfig } from '../config/types.js';
+import { CategoryCounter } from './category-counter.js';
+import { ReferenceBuildError } from './errors.js';
+import { NumericAccumulator } from './numeric-accumulator.js';
+import { dataFormatOf, streamRows, type DataFormat } from './rows.js';
+import { FINE_BINS, REFERENCE_FORMAT, REFERENCE_FORMAT_VERSION, type FeatureSketch, type Reference } from './types.js';
+import { booleanDecoder, categoryDecoder, numberDecoder } from './values.js';
+
+export interface BuildProgress {
+  pass: 1 | 2;
+  bytesRead: number;
+  bytesTotal: number;
+  rows: number;
+}
+
+export interface BuildOptions {
+  model: ModelConfig;
+  dataPath: string;
+  onProgress?: (p: BuildProgress) => void;
+  /** The build time written into the reference; default SOURCE_DATE_EPOCH if set, else now. */
+  now?: Date;
+  /** A malformed row of the data file, skipped (reported in pass 1 only). */
+  onMalformedRow?: (line: number, problem: string) => void;
+}
+
+export interface BuildResult {
+  reference: Omit<Reference, 'checksum'>;
+  /** Malformed rows skipped. */
+  skippedRows: number;
+}
+
+type Column = NumericAccumulator | CategoryCounter;
+
+export async function buildReference(options: BuildOptions): Promise<Omit<Reference, 'checksum'>> {
+  return (await buildReferenceWithReport(options)).reference;
+}
+
+export async function buildReferenceWithReport(options: BuildOptions): Promise<BuildResult> {
+  const { model, dataPath } = options;
+  const format = dataFormatOf(dataPath);
+  if (format === null) {
+    throw new ReferenceBuildError(`data file ${dataPath}: unknown format; the name must end in .csv, .jsonl or .ndjson`);
+  }
+  const createdAt = buildTime(options.now);
+  const { bins, top_categories: topCategories, prediction_column: predictionColumn } = model.reference_build;
+  const features = model.features.map((feature) => featureColumn(feature, format, topCategories));
+  const prediction = predictionColumnFor(model, format, topCategories);
+  const columns = [...features, prediction];
+  const names = [...model.features.map((f) => f.name), predictionColumn];
+
+  const pass1 = await streamRows({
+    path: dataPath,
+    format,
+    columns: names,
+    onRow: (values) => {
+      for (let i = 0; i < columns.length; i++) columns[i].observe(values[i]);
+    },
+    onMalformed: options.onMalformedRow,
+    onBytes: (bytesRead, bytesTotal, rows) => options.onProgress?.({ pass: 1, bytesRead, bytesTotal, rows }),
+  });
+  checkEveryColumnHasValues(dataPath, pass1.rows, columns);
+
+  for (const column of columns) {
+    if (column instanceof NumericAccumulator) column.freeze(bins, FINE_BINS);
+    else column.freeze();
+  }
+
+  const pass2 = await streamRows({
+    path: dataPath,
+    format,
+    columns: names,
+    onRow: (values) => {
+      for (let i = 0; i < columns.length; i++) columns[i].tally(values[i]);
+    },
+    onBytes: (bytesRead, bytesTotal, rows) => options.onProgress?.({ pass: 2, bytesRead, bytesTotal, rows }),
+  });
+  if (pass2.rows !== pass1.rows || columns.some((column) => column.tallied !== column.count)) {
+    throw new ReferenceBuildError(
+      `data file ${dataPath} changed while the reference was being built (the two passes read different data); build from a file that is not being written`,
+    );
+  }
+
+  const featureSketches: Record<string, FeatureSketch> = {};
+  model.features.forEach((feature, i) => {
+    featureSketches[feature.name] = features[i].sketch();
+  });
+  return {
+    reference: {
+      format: REFERENCE_FORMAT,
+      format_version: REFERENCE_FORMAT_VERSION,
+      model: model.name,
+      created_at: createdAt,
+      source: basename(dataPath),
+      rows: pass1.rows,
+      bins,
+      fine_bins: FINE_BINS,
+      top_categories: topCategories,
+      features: featureSketches,
+      prediction: prediction.sketch(),
+    },
+    skippedRows: pass1.malformed,
+  };
+}
+
+function featureColumn(feature: FeatureConfig, format: DataFormat, topCategories: number): Column {
+  const label = `feature "${feature.name}"`;
+  switch (feature.type) {
+    case 'numeric':
+      return new NumericAccumulator(label, numberDecoder(format));
+    case 'categorical':
+      return new CategoryCounter(label, categoryDecoder(format), { topCategories });
+    case 'boolean':
+      return new CategoryCounter(label, booleanDecoder(format), { topCategories, domain: ['false', 'true'] });
+  }
+}
+
+/** Regression and binary classification: the value or positive-class score; multiclass: the class. */
+function predictionColumnFor(model: ModelConfig, format: DataFormat, topCategories: number): Column {
+  const label = `prediction column "${model.reference_build.prediction_column}"`;
+  if (model.task === 'multiclass_classification') {
+    return new CategoryCounter(label, categoryDecoder(format, new Set(model.classes)), { topCategories, domain: model.classes });
+  }
+  return new NumericAccumulator(label, numberDecoder(format));
+}
+
+function checkEveryColumnHasValues(dataPath: string, rows: number, columns: Column[]): void {
+  if (rows === 0) throw new ReferenceBuildError(`data file ${dataPath} has no data rows; a reference needs the training data`);
+  const empty = columns.filter((column) => column.count === 0);
+  if (empty.length === 0) return;
+  const described = empty.map((column) => `${column.name} (${column.missing} missing, ${column.invalid} invalid)`);
+  throw new ReferenceBuildError(
+    `data file ${dataPath}: no valid values in ${rows} rows for ${described.join(', ')}; ` +
+      'check the column names and types against the config (numbers must be plain decimals like -12.5e3; booleans true/false; JSON categories strings)',
+  );
+}
+
+/** `now`, else SOURCE_DATE_EPOCH (reproducible builds), else the clock. */
+function buildTime(now: Date | undefined): string {
+  if (now !== undefined) return now.toISOString();
+  const epoch = process.env.SOURCE_DATE_EPOCH;
+  if (epoch !== undefined && epoch !== '') {
+    if (!/^\d+$/.test(epoch)) throw new ReferenceBuildError(`SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not ${JSON.stringify(epoch)}`);
+    return new Date(Number(epoch) * 1000).toISOString();
+  }
+  return new Date().toISOString();
+}
