@@ -1,0 +1,82 @@
+// Live traffic for the credit model: prediction events in mlwatch's public event format,
+// drawn from the training population and drifted by the schedule. The applicants, the
+// drift decisions and the latencies come from separate seeded streams, so the same seed
+// gives the same applicants whether or not the drift is on.
+import { CREDIT_MODEL_VERSION, approvalScore, decide, roundTo, sampleApplication, type CreditClass } from './credit-model.js';
+import { applyFault, pickFault } from './faults.js';
+import { Prng } from './prng.js';
+import { DEFAULT_SCHEDULE, applyDrift, driftAt, type DriftSchedule } from './schedule.js';
+
+export interface PredictionEvent {
+  id: string;
+  timestamp: string;
+  model_version: string;
+  features: Record<string, unknown>;
+  prediction: { score: number; label: CreditClass };
+  latency_ms: number;
+}
+
+export interface TrafficOptions {
+  seed: number;
+  schedule?: DriftSchedule;
+  modelVersion?: string;
+  /** Event ids are `${idPrefix}-${n}`; give each run its own prefix so ids stay unique. */
+  idPrefix?: string;
+}
+
+const POPULATION_STREAM = 0;
+const DRIFT_STREAM = 1;
+const LATENCY_STREAM = 2;
+/** Inference latency: lognormal with this median, milliseconds. */
+const MEDIAN_LATENCY_MS = 20;
+
+export class TrafficGenerator {
+  private readonly population: Prng;
+  private readonly driftRandom: Prng;
+  private readonly latencyRandom: Prng;
+  private readonly schedule: DriftSchedule;
+  private readonly modelVersion: string;
+  private readonly idPrefix: string;
+  private count = 0;
+
+  constructor(options: TrafficOptions) {
+    this.population = new Prng(options.seed, POPULATION_STREAM);
+    this.driftRandom = new Prng(options.seed, DRIFT_STREAM);
+    this.latencyRandom = new Prng(options.seed, LATENCY_STREAM);
+    this.schedule = options.schedule ?? DEFAULT_SCHEDULE;
+    this.modelVersion = options.modelVersion ?? CREDIT_MODEL_VERSION;
+    this.idPrefix = options.idPrefix ?? 'demo';
+  }
+
+  /** Events generated so far. */
+  get generated(): number {
+    return this.count;
+  }
+
+  /** The next event, as the schedule shapes it `elapsedSeconds` after the start. */
+  next(elapsedSeconds: number, timestamp: Date): PredictionEvent {
+    const drift = driftAt(this.schedule, elapsedSeconds);
+    const application = applyDrift(sampleApplication(this.population), drift, this.driftRandom);
+    // The model scores what it receives: drifted inputs move the predictions too.
+    const score = approvalScore(application);
+    const features: Record<string, unknown> = { ...application };
+    // Faults draw from the drift stream only: they never change which applicants come next.
+    if (this.driftRandom.next() < drift.faultRate) applyFault(features, pickFault(this.driftRandom), this.driftRandom);
+    this.count++;
+    return {
+      id: `${this.idPrefix}-${this.count}`,
+      timestamp: timestamp.toISOString(),
+      model_version: this.modelVersion,
+      features,
+      prediction: { score, label: decide(score) },
+      latency_ms: roundTo(this.latencyRandom.lognormal(Math.log(MEDIAN_LATENCY_MS), 0.35), 2),
+    };
+  }
+}
+
+/** Events as an NDJSON request body (one JSON object per line). */
+export function toNdjson(events: readonly PredictionEvent[]): string {
+  let body = '';
+  for (const event of events) body += `${JSON.stringify(event)}\n`;
+  return body;
+}

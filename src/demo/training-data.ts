@@ -1,0 +1,47 @@
+// The example's training data: seeded applicants scored by the credit model, written as
+// the CSV that `mlwatch reference build` reads (an empty cell is a missing value).
+import { CREDIT_FEATURES, approvalScore, sampleApplication, type CreditApplication } from './credit-model.js';
+import { Prng } from './prng.js';
+
+/** The seed and size of the committed examples/credit/train.csv. */
+export const TRAINING_SEED = 20_261_120;
+export const TRAINING_ROWS = 5000;
+/** The column with the model's output, as reference_build.prediction_column defaults to. */
+export const PREDICTION_COLUMN = 'prediction';
+
+export const CSV_COLUMNS: readonly string[] = [...CREDIT_FEATURES.map((f) => f.name), PREDICTION_COLUMN];
+
+export interface TrainingRow {
+  features: CreditApplication;
+  /** P(approved). */
+  prediction: number;
+}
+
+export function* trainingRows(seed: number, count: number): Generator<TrainingRow> {
+  const prng = new Prng(seed);
+  for (let i = 0; i < count; i++) {
+    const features = sampleApplication(prng);
+    yield { features, prediction: approvalScore(features) };
+  }
+}
+
+/** One CSV line (no newline). Values never hold commas or quotes, so no quoting is needed. */
+export function csvLine(row: TrainingRow): string {
+  const cells = CREDIT_FEATURES.map((feature) => formatCell(row.features[feature.name]));
+  cells.push(formatCell(row.prediction));
+  return cells.join(',');
+}
+
+export function trainingCsv(seed: number = TRAINING_SEED, count: number = TRAINING_ROWS): string {
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const row of trainingRows(seed, count)) lines.push(csvLine(row));
+  return `${lines.join('\n')}\n`;
+}
+
+function formatCell(value: number | string | boolean | null): string {
+  if (value === null) return '';
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    throw new Error(`the credit model generated a non-finite value (${value}); the training data must be finite`);
+  }
+  return String(value);
+}
