@@ -1,0 +1,73 @@
+// `mlwatch config check --config FILE`: validates the config and every reference it names.
+// Exit 0 when all is well, 1 with every problem listed by its path, 2 for a usage error.
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config/loader.js';
+import type { Config } from '../config/types.js';
+import { loadReference } from '../reference/io.js';
+import { checkReferenceMatchesModel } from '../reference/validate.js';
+
+export const CONFIG_CHECK_USAGE = 'usage: mlwatch config check --config FILE';
+
+export interface CheckOutput {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+const processOutput: CheckOutput = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+export async function runConfigCheck(args: string[], output: CheckOutput = processOutput): Promise<number> {
+  let configPath: string | undefined;
+  try {
+    const { values } = parseArgs({ args, options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    if (values.help === true) {
+      output.stdout(`${CONFIG_CHECK_USAGE}\n`);
+      return 0;
+    }
+    configPath = values.config;
+  } catch (error) {
+    output.stderr(`mlwatch config check: ${error instanceof Error ? error.message : String(error)}\n${CONFIG_CHECK_USAGE}\n`);
+    return 2;
+  }
+  if (configPath === undefined || configPath === '') {
+    output.stderr(`mlwatch config check: --config is required\n${CONFIG_CHECK_USAGE}\n`);
+    return 2;
+  }
+
+  let config: Config;
+  try {
+    config = await loadConfig(configPath);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    output.stderr(`${error.message}\n(references are checked once the config itself is valid)\n`);
+    return 1;
+  }
+
+  const problems = await referenceProblems(config);
+  if (problems.length > 0) {
+    output.stderr(`${new ConfigError(config.source_path, problems).message}\n`);
+    return 1;
+  }
+  const features = config.models.reduce((sum, model) => sum + model.features.length, 0);
+  output.stdout(`config OK: ${config.models.length} models, ${features} features; references OK\n`);
+  return 0;
+}
+
+/** Every problem with every model's reference, as `models[i].reference: ...`. */
+async function referenceProblems(config: Config): Promise<string[]> {
+  const problems: string[] = [];
+  // One at a time: a reference can be large, and the order of the report follows the file.
+  for (const [i, model] of config.models.entries()) {
+    const at = `models[${i}].reference`;
+    try {
+      const reference = await loadReference(model.reference);
+      for (const mismatch of checkReferenceMatchesModel(reference, model)) problems.push(`${at}: ${mismatch}`);
+    } catch (error) {
+      // A reference is user input: whatever is wrong with it is reported, not thrown.
+      problems.push(`${at}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return problems;
+}
