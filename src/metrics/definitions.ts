@@ -1,8 +1,8 @@
 // Every metric mlwatch exports: name, type, labels and help. This file is the contract;
 // the README's metric table is checked against it by test/metrics/readme.test.ts.
 // Label values come only from bounded sets fixed by the config and the reference
-// (model, feature, category, class, method, reason, version capped by max_versions, le from
-// the reference edges); anything else folds into __other__.
+// (model, feature, category, class, method, reason, version capped by max_versions, le, lower
+// and upper from the reference edges); anything else folds into __other__.
 
 export type MetricType = 'counter' | 'gauge' | 'histogram';
 
@@ -49,8 +49,8 @@ export const METRICS = {
     'Numeric feature values; the buckets are the reference bin edges.'),
   featureCategory: define('mlwatch_feature_category_total', 'counter', ['model', 'feature', 'category'],
     'Categorical and boolean feature values by category; categories outside the reference fold into __other__.'),
-  featureReferenceBucketRatio: define('mlwatch_feature_reference_bucket_ratio', 'gauge', ['model', 'feature', 'le'],
-    'Share of reference values in the bin (previous edge, le]; not cumulative, unlike histogram buckets.'),
+  featureReferenceBinRatio: define('mlwatch_feature_reference_bin_ratio', 'gauge', ['model', 'feature', 'lower', 'upper'],
+    'Share of reference values in the bin (lower, upper]; not cumulative. upper is the le of the matching mlwatch_feature_value bucket, lower the le of the bucket before it (-Inf for the first).'),
   featureReferenceCategoryRatio: define('mlwatch_feature_reference_category_ratio', 'gauge', ['model', 'feature', 'category'],
     'Share of reference values in each category (with __other__).'),
 
@@ -69,8 +69,8 @@ export const METRICS = {
     'Numeric predictions (regression value, positive-class score); the buckets are the reference bin edges.'),
   predictedClass: define('mlwatch_predicted_class_total', 'counter', ['model', 'class'],
     'Predicted classes (the label, else the score against decision_threshold, else the argmax of scores).'),
-  predictionReferenceBucketRatio: define('mlwatch_prediction_reference_bucket_ratio', 'gauge', ['model', 'le'],
-    'Share of reference predictions in the bin (previous edge, le]; not cumulative.'),
+  predictionReferenceBinRatio: define('mlwatch_prediction_reference_bin_ratio', 'gauge', ['model', 'lower', 'upper'],
+    'Share of reference predictions in the bin (lower, upper]; not cumulative; the bounds match mlwatch_prediction_value bucket le values.'),
   predictionReferenceClassRatio: define('mlwatch_prediction_reference_class_ratio', 'gauge', ['model', 'class'],
     'Share of reference predictions in each class (with __other__).'),
 

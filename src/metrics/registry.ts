@@ -12,6 +12,8 @@ import { DriftCollector } from './collectors/drift.js';
 import { QualityCollector } from './collectors/quality.js';
 import { TrafficCollector } from './collectors/traffic.js';
 
+const MISNAMED_DEFAULT_GAUGES = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
 export class MetricsRegistry {
   readonly registry = new Registry();
   private readonly success = new MetricFamily(METRICS.scrapeCollectorSuccess);
@@ -32,7 +34,11 @@ export class MetricsRegistry {
     }));
     this.success.samples = this.status.map((s) => s.success);
     this.duration.samples = this.status.map((s) => s.duration);
-    if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: PROCESS_METRICS_PREFIX });
+    if (options.processMetrics) {
+      collectDefaultMetrics({ register: this.registry, prefix: PROCESS_METRICS_PREFIX });
+      // prom-client names these gauges *_total, which promtool rejects (only counters end in _total).
+      for (const name of MISNAMED_DEFAULT_GAUGES) this.registry.removeSingleMetric(`${PROCESS_METRICS_PREFIX}${name}`);
+    }
   }
 
   get contentType(): string {

@@ -185,7 +185,7 @@ describe.skipIf(!gate.available)('mlwatch scraped by a real Prometheus', () => {
       }
       expect(await value(`mlwatch_feature_value_count{${M},feature="price"}`)).toBe(56);
       expect(await value(`mlwatch_feature_value_sum{${M},feature="price"}`)).toBeCloseTo(prices.reduce((a, b) => a + b, 0), 6);
-      const ratios = await value(`sum(mlwatch_feature_reference_bucket_ratio{${M},feature="price"})`);
+      const ratios = await value(`sum(mlwatch_feature_reference_bin_ratio{${M},feature="price"})`);
       expect(ratios).toBeCloseTo(1, 9);
     });
 

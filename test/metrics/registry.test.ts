@@ -63,9 +63,14 @@ describe('MetricsRegistry', () => {
     expect(s.get('mlwatch_feature_value_bucket{model="shop",feature="price",le="+Inf"}')).toBe(400);
     expect(s.get('mlwatch_feature_value_sum{model="shop",feature="price"}')).toBeCloseTo(prices.reduce((a, b) => a + b, 0), 6);
     // Reference ratios per bin sum to 1.
-    const ratios = [...s.entries()].filter(([k]) => k.startsWith('mlwatch_feature_reference_bucket_ratio{model="shop",feature="price"'));
+    const ratios = [...s.entries()].filter(([k]) => k.startsWith('mlwatch_feature_reference_bin_ratio{model="shop",feature="price"'));
     expect(ratios).toHaveLength(edges.length + 1);
     expect(ratios.reduce((a, [, v]) => a + v, 0)).toBeCloseTo(1, 12);
+    // Each bin names its bounds as the histogram's le values, so PromQL can pair them.
+    const bounds = ['-Inf', ...edges.map(String), '+Inf'];
+    for (let i = 0; i + 1 < bounds.length; i++) {
+      expect(s.has(`mlwatch_feature_reference_bin_ratio{model="shop",feature="price",lower="${bounds[i]}",upper="${bounds[i + 1]}"}`)).toBe(true);
+    }
     // Every reject reason is exported from the start, at 0, for a known model and __other__.
     expect(s.get('mlwatch_events_rejected_total{model="__other__",reason="unknown_model"}')).toBe(0);
     // No drift series before the first computation.
@@ -88,7 +93,8 @@ describe('MetricsRegistry', () => {
 
   it('a failing collector costs only its own series and is reported', async () => {
     const { fleet } = fleetWithTraffic(10);
-    const family = new MetricFamily(METRICS.referenceRows);
+    // A family of its own: the real collectors already register every METRICS name.
+    const family = new MetricFamily({ name: 'mlwatch_test_broken', type: 'gauge', labels: ['model'], help: 'Test only.' });
     const broken: Collector = {
       name: 'broken',
       families: [family],
@@ -101,7 +107,7 @@ describe('MetricsRegistry', () => {
     const s = samples(text);
     expect(s.get('mlwatch_scrape_collector_success{collector="broken"}')).toBe(0);
     expect(s.get('mlwatch_scrape_collector_success{collector="traffic"}')).toBe(1);
-    expect(text).not.toContain('mlwatch_reference_rows{model="x"}');
+    expect(text).not.toContain('mlwatch_test_broken{model="x"}');
     expect(s.get('mlwatch_predictions_total{model="shop",version="1.0.0"}')).toBe(10);
   });
 
@@ -109,7 +115,7 @@ describe('MetricsRegistry', () => {
     for (const def of Object.values(METRICS)) {
       expect(def.name).toMatch(/^mlwatch_[a-z0-9_]+$/);
       expect(def.name.endsWith('_total')).toBe(def.type === 'counter');
-      for (const label of def.labels) expect(['model', 'feature', 'category', 'class', 'method', 'reason', 'version', 'le', 'collector']).toContain(label);
+      for (const label of def.labels) expect(['model', 'feature', 'category', 'class', 'method', 'reason', 'version', 'le', 'lower', 'upper', 'collector']).toContain(label);
     }
   });
 });

@@ -27,11 +27,11 @@ export class DistributionCollector implements Collector {
   private readonly f = families({
     featureValue: METRICS.featureValue,
     featureCategory: METRICS.featureCategory,
-    featureReferenceBucketRatio: METRICS.featureReferenceBucketRatio,
+    featureReferenceBinRatio: METRICS.featureReferenceBinRatio,
     featureReferenceCategoryRatio: METRICS.featureReferenceCategoryRatio,
     predictionValue: METRICS.predictionValue,
     predictedClass: METRICS.predictedClass,
-    predictionReferenceBucketRatio: METRICS.predictionReferenceBucketRatio,
+    predictionReferenceBinRatio: METRICS.predictionReferenceBinRatio,
     predictionReferenceClassRatio: METRICS.predictionReferenceClassRatio,
   });
   readonly families = Object.values(this.f);
@@ -53,8 +53,8 @@ export class DistributionCollector implements Collector {
         const samples = histogramSamples(family.name, labels, slot.coarseEdges);
         family.samples.push(...samples);
         this.histograms.push({ samples, slot, bins: state.bins, sums: state.sums, coarse: new Float64Array(slot.coarseEnd.length) });
-        const ratio = isPrediction ? this.f.predictionReferenceBucketRatio : this.f.featureReferenceBucketRatio;
-        ratio.samples.push(...bucketRatios(slot, labels));
+        const ratio = isPrediction ? this.f.predictionReferenceBinRatio : this.f.featureReferenceBinRatio;
+        ratio.samples.push(...binRatios(slot, labels));
       } else if (!isPrediction) {
         const samples = slot.categories.map((category) => ({ labels: { ...labels, category }, value: 0 }));
         this.f.featureCategory.samples.push(...samples);
@@ -88,11 +88,15 @@ export class DistributionCollector implements Collector {
   }
 }
 
-function bucketRatios(slot: NumericSlot, labels: Record<string, string>): Sample[] {
+function binRatios(slot: NumericSlot, labels: Record<string, string>): Sample[] {
   const counts = slot.referenceCoarseCounts;
   const total = counts.reduce((a, b) => a + b, 0);
   return Array.from(counts, (count, i) => ({
-    labels: { ...labels, le: i < slot.coarseEdges.length ? formatLe(slot.coarseEdges[i]) : '+Inf' },
+    labels: {
+      ...labels,
+      lower: i === 0 ? '-Inf' : formatLe(slot.coarseEdges[i - 1]),
+      upper: i < slot.coarseEdges.length ? formatLe(slot.coarseEdges[i]) : '+Inf',
+    },
     value: total > 0 ? count / total : 0,
   }));
 }
