@@ -2,6 +2,8 @@
 // maximum, sorted with duplicates removed (a discrete feature's repeated quantiles
 // collapse), so the edges are strictly increasing as binIndex requires.
 
+import { fineQuantileLevels } from '../stats/exact.js';
+
 export type QuantileFunction = (p: number) => number;
 
 /** Coarse edges: [min, q(1/b), …, q((b-1)/b), max], unique and sorted. */
@@ -11,10 +13,21 @@ export function coarseEdges(quantile: QuantileFunction, min: number, max: number
   return uniqueSorted(points, min, max);
 }
 
-/** Fine edges: the coarse edges plus q(j/fineBins) for j = 1 … fineBins-1, unique and sorted. */
-export function fineEdges(coarse: readonly number[], quantile: QuantileFunction, min: number, max: number, fineBins: number): number[] {
+/**
+ * Fine edges: the coarse edges plus the quantiles at fineQuantileLevels (the equal-frequency
+ * levels j/fineBins and tail levels halving toward single values at either end, so heavy
+ * tails are split finely enough for Wasserstein from bins), unique and sorted.
+ */
+export function fineEdges(
+  coarse: readonly number[],
+  quantile: QuantileFunction,
+  min: number,
+  max: number,
+  fineBins: number,
+  valueCount: number,
+): number[] {
   const points = [...coarse, min, max];
-  for (let j = 1; j < fineBins; j++) points.push(quantile(j / fineBins));
+  for (const level of fineQuantileLevels(fineBins, valueCount)) points.push(quantile(level));
   return uniqueSorted(points, min, max);
 }
 

@@ -87,7 +87,7 @@ export class NumericAccumulator {
     const quantile: QuantileFunction = this.distinct !== null ? exactQuantiles(this.distinct) : (p) => this.digest.percentile(p);
     this.distinct = null;
     this.edges = coarseEdges(quantile, this.min, this.max, bins);
-    this.fineEdgeList = fineEdges(this.edges, quantile, this.min, this.max, fineBins);
+    this.fineEdgeList = fineEdges(this.edges, quantile, this.min, this.max, fineBins, this.count);
     this.counts = new Array<number>(this.edges.length + 1).fill(0);
     this.fineCounts = new Array<number>(this.fineEdgeList.length + 1).fill(0);
   }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { binIndex } from '../../src/stats/bins.js';
+import { fineQuantileLevels } from '../../src/stats/exact.js';
 import { buildReference } from '../../src/reference/build.js';
 import { referenceChecksum } from '../../src/reference/io.js';
 import { FINE_BINS, REFERENCE_FORMAT, type CategoricalSketch, type NumericSketch, type Reference } from '../../src/reference/types.js';
@@ -99,13 +100,15 @@ describe('buildReference on a seeded synthetic dataset', () => {
     const sorted = (columnCells(dataset, name).values as number[]).sort((a, b) => a - b);
     const sketch = numeric(fromCsv, name);
     expect(sketch.edges).toHaveLength(BINS + 1);
-    expect(sketch.fine_edges).toHaveLength(FINE_BINS + 1);
+    // The fine levels: j/FINE_BINS plus tail levels halving toward single values at either end.
+    const levels = fineQuantileLevels(FINE_BINS, sorted.length);
+    expect(sketch.fine_edges).toHaveLength(levels.length + 2);
     expect(sketch.edges[0]).toBe(sorted[0]);
     expect(sketch.edges[BINS]).toBe(sorted[sorted.length - 1]);
     for (let i = 1; i < BINS; i++) expect(Math.abs(empiricalCdf(sorted, sketch.edges[i]) - i / BINS)).toBeLessThanOrEqual(RANK_TOLERANCE);
-    for (let j = 1; j < FINE_BINS; j++) {
-      expect(Math.abs(empiricalCdf(sorted, sketch.fine_edges[j]) - j / FINE_BINS)).toBeLessThanOrEqual(RANK_TOLERANCE);
-    }
+    levels.forEach((level, j) => {
+      expect(Math.abs(empiricalCdf(sorted, sketch.fine_edges[j + 1]) - level)).toBeLessThanOrEqual(RANK_TOLERANCE);
+    });
     expect(new Set(sketch.fine_edges).size).toBe(sketch.fine_edges.length);
     for (const edge of sketch.edges) expect(sketch.fine_edges).toContain(edge);
   });
