@@ -13,6 +13,8 @@ export interface Readiness {
 export function createMetricsApp(fleet: Fleet, metrics: MetricsRegistry, readiness: Readiness, log: Logger): Express {
   const app = express();
   app.disable('x-powered-by');
+  // An ETag would hash every 700 KiB scrape answer for nothing: each scrape differs.
+  app.set('etag', false);
   app.get('/metrics', async (_req, res) => {
     try {
       const text = await metrics.render();
