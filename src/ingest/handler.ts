@@ -13,6 +13,7 @@ import { readBody } from './read-body.js';
 
 const PREFIX = '/v1/models/';
 const PREDICTIONS = '/predictions';
+const LABELS = '/labels';
 
 export interface IngestAnswer {
   accepted: number;
@@ -37,6 +38,11 @@ export function createIngestHandler(
     const url = req.url ?? '';
     const query = url.indexOf('?');
     const path = query < 0 ? url : url.slice(0, query);
+    if (path.startsWith(PREFIX) && path.endsWith(LABELS)) {
+      req.resume();
+      sendJson(res, 501, { error: 'not_implemented', message: 'ground-truth labels are not joined yet: this endpoint is reserved for it' });
+      return;
+    }
     if (!path.startsWith(PREFIX) || !path.endsWith(PREDICTIONS)) {
       sendJson(res, 404, { error: 'not_found', message: `no such endpoint; POST events to ${PREFIX}{model}${PREDICTIONS}` });
       req.resume();

@@ -119,6 +119,12 @@ describe('POST /v1/models/{model}/predictions', () => {
     expect((await post('/v2/whatever', '{}')).status).toBe(404);
   });
 
+  it('answers 501 on the labels endpoint, reserved for the ground-truth join', async () => {
+    const res = await post('/v1/models/shop/labels', '{"id":"a","label":"yes"}');
+    expect(res.status).toBe(501);
+    expect(await res.json()).toMatchObject({ error: 'not_implemented' });
+  });
+
   it('answers 405 to other methods', async () => {
     const res = await fetch(`${base}${PATH}`);
     expect(res.status).toBe(405);
