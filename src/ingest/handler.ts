@@ -14,6 +14,7 @@ import { readBody } from './read-body.js';
 const PREFIX = '/v1/models/';
 const PREDICTIONS = '/predictions';
 const LABELS = '/labels';
+const LOGGED_BODY_BYTES = 2048;
 
 export interface IngestAnswer {
   accepted: number;
@@ -25,6 +26,8 @@ export function createIngestHandler(
   fleet: Fleet,
   config: IngestConfig,
   log: Logger,
+  /** logging.log_feature_values: put the start of a rejected body in the debug log (may be personal data). */
+  logFeatureValues = false,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const token = config.auth_token_env ? process.env[config.auth_token_env] : undefined;
   const expectedAuth = token ? Buffer.from(`Bearer ${token}`) : null;
@@ -90,6 +93,12 @@ export function createIngestHandler(
       if (rejectedUnparsed > 0) fleet.rejections.add(model.index, 'invalid_json', rejectedUnparsed);
       const rejectedEnvelopes = answer.rejected - rejectedUnparsed;
       if (rejectedEnvelopes > 0) fleet.rejections.add(model.index, 'invalid_event', rejectedEnvelopes);
+      if (answer.rejected > 0 && log.isLevelEnabled('debug')) {
+        // Error messages name the problem and the position, never the content.
+        const detail = { model: model.monitor.model.name, accepted: answer.accepted, rejected: answer.rejected, errors: answer.errors };
+        if (logFeatureValues) log.debug({ ...detail, body: read.body.subarray(0, LOGGED_BODY_BYTES).toString('utf8') }, 'events rejected');
+        else log.debug(detail, 'events rejected');
+      }
       sendJson(res, answer.accepted === 0 && answer.rejected > 0 ? 400 : 200, answer);
     }, (error: unknown) => {
       log.error({ err: error }, 'ingest request failed');

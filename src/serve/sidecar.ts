@@ -61,7 +61,7 @@ export async function startSidecar(config: Config, options: SidecarOptions = {})
   const metrics = new MetricsRegistry(createCollectors(fleet), log, { processMetrics: options.processMetrics ?? true });
   const readiness: Readiness = { ready: false };
 
-  const ingest = createServer(createIngestHandler(fleet, config.ingest, log));
+  const ingest = createServer(createIngestHandler(fleet, config.ingest, log, config.logging.log_feature_values));
   const metricsServer = createServer(createMetricsApp(fleet, metrics, readiness, log));
   const ingestAddress = await listen(ingest, options.ingestListen ?? config.ingest.listen);
   const metricsAddress = await listen(metricsServer, options.metricsListen ?? config.metrics.listen);
