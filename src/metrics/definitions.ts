@@ -43,6 +43,10 @@ export const METRICS = {
     'Numeric values outside the configured (else reference) range; categories not allowed by the config (else absent from the reference).'),
   featureNonFinite: define('mlwatch_feature_nonfinite_total', 'counter', ['model', 'feature'],
     'NaN or Infinity feature values (bare NaN/Infinity tokens as Python writes them).'),
+  featureNullable: define('mlwatch_feature_nullable', 'gauge', ['model', 'feature'],
+    '1 when the config declares the feature nullable (nulls are expected), else 0.'),
+  featureReferenceMissingRatio: define('mlwatch_feature_reference_missing_ratio', 'gauge', ['model', 'feature'],
+    'Share of reference rows where the feature was null or absent: the null rate to expect.'),
 
   // Distributions (cumulative since start) and the reference to compare them with
   featureValue: define('mlwatch_feature_value', 'histogram', ['model', 'feature'],

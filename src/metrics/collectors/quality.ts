@@ -1,5 +1,6 @@
 // Data quality per feature and for the prediction: values, missing, type errors,
-// out of range, non-finite — read from the monitors' quality counters.
+// out of range, non-finite — read from the monitors' quality counters — and what to expect
+// of nulls (declared nullable, the reference's null rate), fixed at start-up.
 import {
   QUALITY_COUNTERS,
   Q_MISSING,
@@ -28,6 +29,8 @@ export class QualityCollector implements Collector {
     featureTypeErrors: METRICS.featureTypeErrors,
     featureOutOfRange: METRICS.featureOutOfRange,
     featureNonFinite: METRICS.featureNonFinite,
+    featureNullable: METRICS.featureNullable,
+    featureReferenceMissingRatio: METRICS.featureReferenceMissingRatio,
     predictionValues: METRICS.predictionValues,
     predictionMissing: METRICS.predictionMissing,
     predictionTypeErrors: METRICS.predictionTypeErrors,
@@ -49,6 +52,14 @@ export class QualityCollector implements Collector {
         const labels: Record<string, string> = isPrediction ? { model } : { model, feature: slot.name };
         const targets = isPrediction ? predictionFamilies : featureFamilies;
         counters.forEach((counter, k) => this.bind(targets[k], labels, quality, slot.index * QUALITY_COUNTERS + counter));
+      }
+      for (const feature of monitor.model.features) {
+        const labels = { model, feature: feature.name };
+        const sketch = monitor.reference.features[feature.name];
+        const missing = sketch.kind === 'numeric' ? sketch.summary.missing : sketch.missing;
+        const rows = monitor.reference.rows;
+        this.f.featureNullable.samples.push({ labels, value: feature.nullable ? 1 : 0 });
+        this.f.featureReferenceMissingRatio.samples.push({ labels, value: rows > 0 ? missing / rows : 0 });
       }
     }
   }
