@@ -1,0 +1,45 @@
+// Template variables: the Prometheus datasource, then model and feature read from
+// mlwatch's own series (so only monitored models and their declared features appear),
+// and the drift method, a fixed list from the metric contract.
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { DATASOURCE } from './panels.js';
+import { metric } from './promql.js';
+
+export function datasourceVariable(): dashboard.DatasourceVariableBuilder {
+  return new dashboard.DatasourceVariableBuilder('datasource').label('Data source').type('prometheus');
+}
+
+function labelValues(name: string, label: string, query: string): dashboard.QueryVariableBuilder {
+  return new dashboard.QueryVariableBuilder(name)
+    .label(label)
+    .datasource(DATASOURCE)
+    .query({ query, refId: `${name}-variable` })
+    .definition(query)
+    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+    .sort(dashboard.VariableSort.AlphabeticalAsc)
+    .multi(true)
+    .includeAll(true)
+    .current({ selected: true, text: 'All', value: '$__all' });
+}
+
+export function modelVariable(): dashboard.QueryVariableBuilder {
+  return labelValues('model', 'Model', `label_values(${metric('modelInfo')}, model)`);
+}
+
+/** The features the selected models declare (mlwatch exports their counters from start). */
+export function featureVariable(): dashboard.QueryVariableBuilder {
+  return labelValues('feature', 'Feature', `label_values(${metric('featureValues')}{model=~"$model"}, feature)`);
+}
+
+export const NUMERIC_METHODS = ['psi', 'jensen_shannon', 'wasserstein_normalized', 'ks'] as const;
+export const CATEGORICAL_METHODS = ['psi', 'jensen_shannon', 'chi2_pvalue', 'chebyshev'] as const;
+export const METHODS = [...new Set([...NUMERIC_METHODS, ...CATEGORICAL_METHODS])];
+
+export function methodVariable(): dashboard.CustomVariableBuilder {
+  return new dashboard.CustomVariableBuilder('method')
+    .label('Drift method')
+    .values(METHODS.join(','))
+    .multi(true)
+    .includeAll(true)
+    .current({ selected: true, text: 'psi', value: 'psi' });
+}
