@@ -3,6 +3,7 @@
 import { runConfigCheck } from './config-check.js';
 import { runDemo } from './demo.js';
 import { runReferenceBuild } from './reference-build.js';
+import { runRulesGenerate } from './rules.js';
 import { runServe } from './serve.js';
 
 const USAGE = `usage: mlwatch <command>
@@ -14,8 +15,12 @@ commands:
                           build a model's reference sketch from training data (CSV or JSON Lines)
   config check --config FILE
                           validate the config and every reference it names
-  demo --config FILE [--rate N] [--drift-after SECONDS] [--duration SECONDS]
+  demo --config FILE [--rate N] [--drift-after SECONDS] [--duration SECONDS] [--no-serve] ...
                           run the sidecar with generated traffic whose inputs drift
+                          (all options: mlwatch demo --help)
+  rules generate --thresholds FILE --out FILE
+                          write the Prometheus alert rules from a thresholds file
+                          (alert-rules/thresholds.yaml is the shipped one)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -24,6 +29,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'demo') return runDemo(argv.slice(1));
   if (command === 'reference' && sub === 'build') return runReferenceBuild(rest);
   if (command === 'config' && sub === 'check') return runConfigCheck(rest);
+  if (command === 'rules' && sub === 'generate') return runRulesGenerate(rest);
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(USAGE);
     return command === undefined ? 2 : 0;

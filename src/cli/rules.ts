@@ -1,0 +1,64 @@
+// `mlwatch rules generate --thresholds FILE --out FILE`: renders the alert rules from the
+// thresholds file. Exit 0 when written, 1 when the thresholds are invalid or the file cannot
+// be written, 2 for a usage error.
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { renderAlertRules } from '../rules/alerts.js';
+import { ThresholdsError, loadThresholds, type AlertThresholds } from '../rules/thresholds.js';
+
+export const RULES_GENERATE_USAGE = 'usage: mlwatch rules generate --thresholds FILE --out FILE';
+
+export interface RulesOutput {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+const processOutput: RulesOutput = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+export function runRulesGenerate(args: string[], output: RulesOutput = processOutput): number {
+  let thresholdsPath: string | undefined;
+  let outPath: string | undefined;
+  try {
+    const { values } = parseArgs({
+      args,
+      options: { thresholds: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
+    if (values.help === true) {
+      output.stdout(`${RULES_GENERATE_USAGE}\n`);
+      return 0;
+    }
+    thresholdsPath = values.thresholds;
+    outPath = values.out;
+  } catch (error) {
+    output.stderr(`mlwatch rules generate: ${error instanceof Error ? error.message : String(error)}\n${RULES_GENERATE_USAGE}\n`);
+    return 2;
+  }
+  for (const [flag, value] of [['--thresholds', thresholdsPath], ['--out', outPath]] as const) {
+    if (value === undefined || value === '') {
+      output.stderr(`mlwatch rules generate: ${flag} is required\n${RULES_GENERATE_USAGE}\n`);
+      return 2;
+    }
+  }
+
+  let thresholds: AlertThresholds;
+  try {
+    thresholds = loadThresholds(thresholdsPath as string);
+  } catch (error) {
+    if (!(error instanceof ThresholdsError)) throw error;
+    output.stderr(`${error.message}\n`);
+    return 1;
+  }
+  const text = renderAlertRules(thresholds);
+  try {
+    writeFileSync(outPath as string, text);
+  } catch (error) {
+    output.stderr(`mlwatch rules generate: cannot write ${outPath}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+  const alerts = (text.match(/^ {6}- alert: /gm) ?? []).length;
+  output.stdout(`wrote ${alerts} alert rules to ${outPath}\n`);
+  return 0;
+}

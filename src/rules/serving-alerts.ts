@@ -1,0 +1,89 @@
+// Serving alerts (SRE): mlwatch down, latency, traffic stopped, model staleness, an
+// unexpected version serving, rejected events.
+import { durationSeconds } from './duration.js';
+import { labelList, num, percent } from './promql.js';
+import { shareExpr } from './quality-alerts.js';
+import { alertRule, type AlertRule } from './rule.js';
+import type { AlertThresholds } from './thresholds.js';
+
+/** Accepted plus rejected events: the denominator of the rejected share. */
+const ALL_EVENTS = '{__name__=~"mlwatch_events_rejected_total|mlwatch_predictions_total"}';
+
+export function downAlert(t: AlertThresholds): AlertRule {
+  return alertRule(t, 'MLWatchDown', t.alerts.MLWatchDown, {
+    expr: `up{job="${t.job}"} == 0`,
+    summary: 'Prometheus cannot scrape mlwatch.',
+    description:
+      'mlwatch at {{ $labels.instance }} (job {{ $labels.job }}) has not answered scrapes for ' +
+      `${t.alerts.MLWatchDown.for}: no model it watches is monitored, and its model alerts are muted.`,
+  });
+}
+
+export function servingAlerts(t: AlertThresholds): AlertRule[] {
+  const { alerts } = t;
+  const latency = alerts.MLWatchInferenceLatencyHigh;
+  const stopped = alerts.MLWatchTrafficStopped;
+  const stale = alerts.MLWatchModelStale;
+  const version = alerts.MLWatchUnexpectedModelVersion;
+  const rejected = alerts.MLWatchEventsRejected;
+  const model = labelList(t.target_labels, 'model');
+  return [
+    alertRule(t, 'MLWatchInferenceLatencyHigh', latency, {
+      expr: [
+        `histogram_quantile(${num(latency.quantile)},`,
+        `  sum by (${labelList(t.target_labels, 'model', 'le')}) (rate(mlwatch_inference_latency_seconds_bucket[${latency.rate_window}]))`,
+        `) >= ${num(latency.threshold_seconds)}`,
+        `and on (${model})`,
+        `sum by (${model}) (increase(mlwatch_inference_latency_seconds_count[${latency.rate_window}])) >= ${num(latency.min_count)}`,
+      ].join('\n'),
+      summary: 'Inference latency of a model is high.',
+      description:
+        `p${num(latency.quantile * 100)} inference latency of model {{ $labels.model }} on {{ $labels.instance }} is ` +
+        `{{ $value | humanizeDuration }} over the last ${latency.rate_window} (threshold ${num(latency.threshold_seconds)}s).`,
+    }),
+    alertRule(t, 'MLWatchTrafficStopped', stopped, {
+      expr: [
+        `sum by (${model}) (increase(mlwatch_predictions_total[${stopped.rate_window}])) == 0`,
+        `and on (${model})`,
+        `sum by (${model}) (mlwatch_predictions_total) >= ${num(stopped.min_count)}`,
+      ].join('\n'),
+      summary: 'A model that had traffic receives no predictions.',
+      description:
+        `Model {{ $labels.model }} on {{ $labels.instance }} received no predictions in the last ${stopped.rate_window}, ` +
+        `after at least ${num(stopped.min_count)} since mlwatch started: is the model server up and posting to mlwatch?`,
+    }),
+    alertRule(t, 'MLWatchModelStale', stale, {
+      expr: [
+        '(',
+        '  (time() - mlwatch_model_deploy_timestamp_seconds)',
+        `    * on (${model}) group_left (version)`,
+        '  mlwatch_model_info',
+        `) >= ${num(durationSeconds(stale.max_age) ?? NaN)}`,
+        `and on (${model})`,
+        `sum by (${model}) (increase(mlwatch_predictions_total[${stale.rate_window}])) >= ${num(stale.min_count)}`,
+      ].join('\n'),
+      summary: 'A serving model was deployed long ago.',
+      description:
+        'Model {{ $labels.model }} version {{ $labels.version }} on {{ $labels.instance }} was deployed ' +
+        `{{ $value | humanizeDuration }} ago (limit ${stale.max_age}) and still serves: retrain or confirm it is current.`,
+    }),
+    alertRule(t, 'MLWatchUnexpectedModelVersion', version, {
+      expr: [
+        `sum by (${labelList(t.target_labels, 'model', 'version')}) (increase(mlwatch_predictions_total[${version.rate_window}])) >= ${num(version.min_count)}`,
+        `unless on (${labelList(t.target_labels, 'model', 'version')})`,
+        'mlwatch_model_info',
+      ].join('\n'),
+      summary: 'A model version other than the expected one is serving.',
+      description:
+        'Model {{ $labels.model }} on {{ $labels.instance }} served {{ $value | humanize }} predictions of version ' +
+        `{{ $labels.version }} in the last ${version.rate_window}, which is not the version in mlwatch's config (mlwatch_model_info).`,
+    }),
+    alertRule(t, 'MLWatchEventsRejected', rejected, {
+      expr: shareExpr(t, rejected, 'mlwatch_events_rejected_total', ALL_EVENTS, [], []),
+      summary: 'mlwatch rejects too many events at ingest.',
+      description:
+        'mlwatch on {{ $labels.instance }} rejected {{ $value | humanizePercentage }} of the events for model {{ $labels.model }} ' +
+        `over the last ${rejected.rate_window} (threshold ${percent(rejected.threshold)}); mlwatch_events_rejected_total by reason says why.`,
+    }),
+  ];
+}
