@@ -93,6 +93,29 @@ describe('renderAlertRules', () => {
     for (const clause of clauses) expect(clause).toMatch(/\((cluster, job, instance)\b/);
   });
 
+  it('holds a nullable feature to its training null rate plus the null-rate threshold', () => {
+    const t = shipped();
+    t.alerts.MLWatchFeatureNullRateHigh.threshold = 0.1;
+    const rule = alertRuleGroups(t)
+      .flatMap((g) => g.rules)
+      .find((r) => r.alert === 'MLWatchFeatureNullRateHigh');
+    expect(rule?.expr).toContain(
+      [
+        ')',
+        '  >= on (job, instance, model, feature)',
+        '(',
+        '  0.1 + (',
+        '    mlwatch_feature_nullable',
+        '      * on (job, instance, model, feature)',
+        '    mlwatch_feature_reference_missing_ratio',
+        '  )',
+        ')',
+        'and on (job, instance, model)',
+      ].join('\n'),
+    );
+    expect(rule?.annotations.description).toContain("(threshold 10%, added to the training data's null rate when the feature is declared nullable)");
+  });
+
   it('leaves out the multiplier at 1 and writes it otherwise', () => {
     const t = shipped();
     t.alerts.MLWatchFeatureDriftCritical.threshold_multiplier = 1.5;

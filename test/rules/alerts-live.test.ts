@@ -137,6 +137,13 @@ describe.skipIf(!gate.available)('the alert rules on a live mlwatch', () => {
       }
       if (feature !== null) expect(alerts.map((a) => a.metric.feature), name).toContain(feature);
     }
+    // The null-rate level joins mlwatch's two per-feature gauges one to one: the flat 5% for
+    // each of the fixture's features (none is declared nullable).
+    const levels = await prometheus.query(
+      '0.05 + (mlwatch_feature_nullable * on (job, instance, model, feature) mlwatch_feature_reference_missing_ratio)',
+    );
+    expect(levels.map((s) => [s.metric.feature, s.value]).sort()).toEqual([['age', 0.05], ['country', 0.05], ['price', 0.05], ['returning', 0.05]]);
+    expect((await firing('MLWatchFeatureNullRateHigh')).map((a) => a.metric.feature)).toEqual(['price']);
     expect((await firing('MLWatchUnexpectedModelVersion')).map((a) => a.metric.version)).toEqual(['2.0.0-canary']);
     expect((await firing('MLWatchModelStale'))[0].metric.version).toBe('1.0.0');
     // Undrifted features do not alert.
