@@ -34,9 +34,25 @@ export class MetricFamily {
   }
 }
 
-/** A label value for a bucket's upper bound, as Prometheus clients write it. */
-export function formatLe(upperBound: number): string {
-  return upperBound === Infinity ? '+Inf' : String(upperBound);
+/**
+ * A bucket bound as a label value, in the form Prometheus 3 rewrites `le` into at scrape
+ * (Go's strconv.FormatFloat(x, 'g', -1, 64), with ".0" added when it has neither a dot nor
+ * an exponent): 2.x stores it as written and 3.x leaves it alone, so the reference bin
+ * gauges' lower/upper labels pair with the stored `le` on both.
+ */
+export function formatLe(bound: number): string {
+  if (bound === Infinity) return '+Inf';
+  if (bound === -Infinity) return '-Inf';
+  if (Number.isNaN(bound)) return 'NaN';
+  if (bound === 0) return '0.0';
+  // toExponential() gives the shortest round-trip digits, as Go's precision -1 does.
+  const [mantissa, exponentText] = bound.toExponential().split('e');
+  const exponent = Number(exponentText);
+  if (exponent < -4 || exponent >= 6) {
+    return `${mantissa}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
+  }
+  const plain = String(bound);
+  return plain.includes('.') ? plain : `${plain}.0`;
 }
 
 /**

@@ -3,7 +3,7 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { Collector } from '../../src/metrics/collector.js';
-import { MetricFamily } from '../../src/metrics/family.js';
+import { MetricFamily, formatLe } from '../../src/metrics/family.js';
 import { METRICS } from '../../src/metrics/definitions.js';
 import { MetricsRegistry, createCollectors } from '../../src/metrics/registry.js';
 import { Fleet } from '../../src/monitor/fleet.js';
@@ -58,7 +58,7 @@ describe('MetricsRegistry', () => {
     let cumulative = 0;
     edges.forEach((edge, i) => {
       cumulative += counts[i];
-      expect(s.get(`mlwatch_feature_value_bucket{model="shop",feature="price",le="${edge}"}`)).toBe(cumulative);
+      expect(s.get(`mlwatch_feature_value_bucket{model="shop",feature="price",le="${formatLe(edge)}"}`)).toBe(cumulative);
     });
     expect(s.get('mlwatch_feature_value_bucket{model="shop",feature="price",le="+Inf"}')).toBe(400);
     expect(s.get('mlwatch_feature_value_sum{model="shop",feature="price"}')).toBeCloseTo(prices.reduce((a, b) => a + b, 0), 6);
@@ -67,7 +67,7 @@ describe('MetricsRegistry', () => {
     expect(ratios).toHaveLength(edges.length + 1);
     expect(ratios.reduce((a, [, v]) => a + v, 0)).toBeCloseTo(1, 12);
     // Each bin names its bounds as the histogram's le values, so PromQL can pair them.
-    const bounds = ['-Inf', ...edges.map(String), '+Inf'];
+    const bounds = ['-Inf', ...edges.map(formatLe), '+Inf'];
     for (let i = 0; i + 1 < bounds.length; i++) {
       expect(s.has(`mlwatch_feature_reference_bin_ratio{model="shop",feature="price",lower="${bounds[i]}",upper="${bounds[i + 1]}"}`)).toBe(true);
     }
