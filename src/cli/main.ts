@@ -3,6 +3,7 @@
 import { runConfigCheck } from './config-check.js';
 import { runDemo } from './demo.js';
 import { runReferenceBuild } from './reference-build.js';
+import { runRulesFleetDrift } from './rules-fleet-drift.js';
 import { runRulesGenerate } from './rules.js';
 import { runServe } from './serve.js';
 
@@ -21,6 +22,8 @@ commands:
   rules generate --thresholds FILE --out FILE
                           write the Prometheus alert rules from a thresholds file
                           (alert-rules/thresholds.yaml is the shipped one)
+  rules fleet-drift [--window DURATION] [--interval DURATION] --out FILE
+                          write the recording rules for fleet-wide PSI and JS drift
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -30,6 +33,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'reference' && sub === 'build') return runReferenceBuild(rest);
   if (command === 'config' && sub === 'check') return runConfigCheck(rest);
   if (command === 'rules' && sub === 'generate') return runRulesGenerate(rest);
+  if (command === 'rules' && sub === 'fleet-drift') return runRulesFleetDrift(rest);
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(USAGE);
     return command === undefined ? 2 : 0;

@@ -1,0 +1,53 @@
+// `mlwatch rules fleet-drift [--window DURATION] [--interval DURATION] --out FILE`: writes the
+// recording rules that recompute PSI and JS across every replica (docs/fleet-drift.md).
+// Exit 0 when written, 1 when the file cannot be written, 2 for a usage error.
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { SHIPPED_FLEET_DRIFT_WINDOW, renderFleetDriftRules } from '../rules/fleet-drift.js';
+import type { RulesOutput } from './rules.js';
+
+export const RULES_FLEET_DRIFT_USAGE =
+  `usage: mlwatch rules fleet-drift [--window DURATION (default ${SHIPPED_FLEET_DRIFT_WINDOW}: match the models' drift window)] [--interval DURATION] --out FILE`;
+
+const processOutput: RulesOutput = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+export function runRulesFleetDrift(args: string[], output: RulesOutput = processOutput): number {
+  let values: { window?: string; interval?: string; out?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: { window: { type: 'string' }, interval: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    }));
+  } catch (error) {
+    output.stderr(`mlwatch rules fleet-drift: ${error instanceof Error ? error.message : String(error)}\n${RULES_FLEET_DRIFT_USAGE}\n`);
+    return 2;
+  }
+  if (values.help === true) {
+    output.stdout(`${RULES_FLEET_DRIFT_USAGE}\n`);
+    return 0;
+  }
+  if (values.out === undefined || values.out === '') {
+    output.stderr(`mlwatch rules fleet-drift: --out is required\n${RULES_FLEET_DRIFT_USAGE}\n`);
+    return 2;
+  }
+  let text: string;
+  try {
+    text = renderFleetDriftRules({ window: values.window ?? SHIPPED_FLEET_DRIFT_WINDOW, evaluationInterval: values.interval });
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    output.stderr(`mlwatch rules fleet-drift: ${error.message}\n${RULES_FLEET_DRIFT_USAGE}\n`);
+    return 2;
+  }
+  try {
+    writeFileSync(values.out, text);
+  } catch (error) {
+    output.stderr(`mlwatch rules fleet-drift: cannot write ${values.out}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+  const rules = (text.match(/^ {6}- record: /gm) ?? []).length;
+  output.stdout(`wrote ${rules} recording rules to ${values.out}\n`);
+  return 0;
+}
