@@ -1,6 +1,7 @@
 // The one place that decides where each (model, feature, bin) lives in the flat
 // typed arrays the hot path writes. Built once at start-up from the config and the
 // reference; nothing here runs per event.
+import { createBinLookup, type BinLookup } from '../stats/bin-lookup.js';
 import type { FeatureConfig, ModelConfig } from '../config/types.js';
 import {
   OTHER_CATEGORY,
@@ -37,6 +38,8 @@ export interface NumericSlot extends SlotBase {
   kind: 'numeric';
   /** Fine edges: the hot path bins into these; coarse bins are sums of fine ones. */
   fineEdges: Float64Array;
+  /** A grid over the fine edges, so the hot path finds a bin without a full binary search. */
+  fineLookup: BinLookup;
   /** Coarse edges: the exported histogram's `le` buckets (all are also fine edges). */
   coarseEdges: Float64Array;
   /** coarseEnd[c] = one past the last fine bin of coarse bin c (length coarseEdges.length + 1). */
@@ -152,6 +155,7 @@ function numericSlot(
     binOffset: cursor.bins,
     binCount: fineEdges.length + 1,
     fineEdges,
+    fineLookup: createBinLookup(fineEdges),
     coarseEdges,
     coarseEnd,
     rangeMin: range ? range[0] : sketch.summary.min,

@@ -4,6 +4,7 @@ import type { ModelConfig } from '../config/types.js';
 import type { Reference } from '../reference/types.js';
 import { buildLayout, type ModelLayout } from './layout.js';
 import { recordPrediction } from './prediction.js';
+import { compileFeatureReader, type FeatureReader } from './feature-reader.js';
 import { recordCategorical, recordNumeric } from './record.js';
 import { createModelState, type ModelState } from './state.js';
 import { VersionIndex } from './versions.js';
@@ -14,8 +15,9 @@ export class ModelMonitor {
   readonly layout: ModelLayout;
   readonly state: ModelState;
   readonly versions: VersionIndex;
-  /** Feature names in slot order, for the per-event loop. */
-  private readonly featureNames: string[];
+  /** Reads the features of an event, in slot order, into `featureValues` (reused). */
+  private readonly readFeatures: FeatureReader;
+  private readonly featureValues: unknown[];
 
   constructor(
     readonly model: ModelConfig,
@@ -26,7 +28,8 @@ export class ModelMonitor {
     this.layout = buildLayout(model, reference);
     this.state = createModelState(this.layout, latencyBuckets.length);
     this.versions = new VersionIndex(model.version, model.max_versions);
-    this.featureNames = model.features.map((f) => f.name);
+    this.readFeatures = compileFeatureReader(model.features.map((f) => f.name));
+    this.featureValues = new Array<unknown>(model.features.length).fill(undefined);
   }
 
   /**
@@ -40,9 +43,11 @@ export class ModelMonitor {
     const features = e.features as Json;
     const { layout, state } = this;
     const slots = layout.slots;
+    const values = this.featureValues;
+    this.readFeatures(features, values);
     let known = 0;
     for (let i = 0; i < layout.featureCount; i++) {
-      const value = features[this.featureNames[i]];
+      const value = values[i];
       if (value !== undefined) known++;
       const slot = slots[i];
       if (slot.kind === 'numeric') recordNumeric(layout, state, slot, value);

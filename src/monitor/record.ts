@@ -1,6 +1,6 @@
 // The hot path: one value of one slot into the counters, the cumulative bins and the
 // current window. No allocation, no string building, no label lookups.
-import { binIndex } from '../stats/bins.js';
+import { lookupBin } from '../stats/bin-lookup.js';
 import { NON_FINITE_MARKERS } from '../ingest/tolerant-json.js';
 import {
   BIN_MASK,
@@ -44,7 +44,7 @@ export function recordNumber(layout: ModelLayout, state: ModelState, slot: Numer
   const q = slot.index * QUALITY_COUNTERS;
   state.quality[q + Q_VALUES]++;
   if (value < slot.rangeMin || value > slot.rangeMax) state.quality[q + Q_OUT_OF_RANGE]++;
-  const bin = binIndex(slot.fineEdges, value);
+  const bin = lookupBin(slot.fineLookup, value);
   state.bins[slot.binOffset + bin]++;
   state.sums[slot.index] += value;
   const window = state.window.current;
