@@ -1,7 +1,8 @@
 // Drift alerts: per feature (warning and critical), on the prediction, and the share of a
 // model's features that drifted. Levels are multiples of the model's own exported
 // mlwatch_drift_threshold{method}, so a threshold tuned in mlwatch.yaml moves the alert too.
-import { fullWindow, indent, labelList, num, percent } from './promql.js';
+// Every input is a gauge, read through heldGauge so a failed scrape does not resolve them.
+import { GROUP_LEFT, fullWindow, heldGauge, indent, labelList, num, percent } from './promql.js';
 import { alertRule, type AlertRule } from './rule.js';
 import type { AlertThresholds, DriftAlertSettings } from './thresholds.js';
 
@@ -35,10 +36,10 @@ export function driftAlerts(t: AlertThresholds): AlertRule[] {
     }),
     alertRule(t, 'MLWatchDatasetDrift', dataset, {
       expr: [
-        `mlwatch_drifted_features_ratio >= ${num(dataset.threshold)}`,
+        `${heldGauge(t, 'mlwatch_drifted_features_ratio')} >= ${num(dataset.threshold)}`,
         `and on (${model})`,
         `count by (${model}) (`,
-        indent(fullWindow('mlwatch_feature_drift_window_samples', t.target_labels)),
+        indent(fullWindow(t, 'mlwatch_feature_drift_window_samples')),
         `) >= ${num(dataset.min_features)}`,
       ].join('\n'),
       summary: 'Many features of a model drifted at once.',
@@ -54,17 +55,17 @@ function featureDriftExpr(t: AlertThresholds, settings: DriftAlertSettings): str
 }
 
 function driftExpr(t: AlertThresholds, s: DriftAlertSettings, score: string, samples: string, extra: string[]): string {
-  const threshold = `mlwatch_drift_threshold{method="${s.method}"}`;
+  const threshold = heldGauge(t, `mlwatch_drift_threshold{method="${s.method}"}`);
   const level = s.threshold_multiplier === 1 ? threshold : `${num(s.threshold_multiplier)} * ${threshold}`;
   return [
     '(',
-    `  ${score}{method="${s.method}"}`,
-    `    >= on (${labelList(t.target_labels, 'model', 'method')}) group_left`,
+    `  ${heldGauge(t, `${score}{method="${s.method}"}`)}`,
+    `    >= on (${labelList(t.target_labels, 'model', 'method')}) ${GROUP_LEFT}`,
     `  ${level}`,
     ')',
     `and on (${labelList(t.target_labels, 'model', ...extra)})`,
     '(',
-    indent(fullWindow(samples, t.target_labels)),
+    indent(fullWindow(t, samples)),
     ')',
   ].join('\n');
 }

@@ -2,7 +2,7 @@
 // trusted only once the denominator grew by min_count (a handful of events never pages).
 // Every accepted event counts each feature once as a value, missing, type error or
 // non-finite, so mlwatch_predictions_total is the per-feature event count.
-import { indent, labelList, num, percent } from './promql.js';
+import { heldGauge, indent, labelList, num, percent } from './promql.js';
 import { alertRule, type AlertRule } from './rule.js';
 import type { AlertThresholds, RatioAlertSettings } from './thresholds.js';
 
@@ -50,7 +50,8 @@ export function qualityAlerts(t: AlertThresholds): AlertRule[] {
  * A nullable feature is held to its training null rate: the level per feature is
  * threshold + nullable * reference_missing_ratio, so a feature not declared nullable
  * (mlwatch_feature_nullable 0) keeps the flat threshold. Both gauges come from the same
- * target as the counters, one series per feature, so the joins are one-to-one.
+ * target as the counters, one series per feature, so the joins are one-to-one. They are
+ * held through a failed scrape (heldGauge): the counters' rates outlast it by themselves.
  */
 function nullLevel(t: AlertThresholds, s: RatioAlertSettings): ShareLevel {
   const feature = labelList(t.target_labels, 'model', 'feature');
@@ -58,9 +59,9 @@ function nullLevel(t: AlertThresholds, s: RatioAlertSettings): ShareLevel {
     on: feature,
     expr: [
       `${num(s.threshold)} + (`,
-      '  mlwatch_feature_nullable',
+      `  ${heldGauge(t, 'mlwatch_feature_nullable')}`,
       `    * on (${feature})`,
-      '  mlwatch_feature_reference_missing_ratio',
+      `  ${heldGauge(t, 'mlwatch_feature_reference_missing_ratio')}`,
       ')',
     ].join('\n'),
   };

@@ -1,7 +1,7 @@
 // Serving alerts (SRE): mlwatch down, latency, traffic stopped, model staleness, an
 // unexpected version serving, rejected events.
 import { durationSeconds } from './duration.js';
-import { labelList, num, percent } from './promql.js';
+import { heldGauge, labelList, num, percent } from './promql.js';
 import { shareExpr } from './quality-alerts.js';
 import { alertRule, type AlertRule } from './rule.js';
 import type { AlertThresholds } from './thresholds.js';
@@ -45,7 +45,7 @@ export function servingAlerts(t: AlertThresholds): AlertRule[] {
       expr: [
         `sum by (${model}) (increase(mlwatch_predictions_total[${stopped.rate_window}])) == 0`,
         `and on (${model})`,
-        `sum by (${model}) (mlwatch_predictions_total) >= ${num(stopped.min_count)}`,
+        `sum by (${model}) ${heldGauge(t, 'mlwatch_predictions_total')} >= ${num(stopped.min_count)}`,
       ].join('\n'),
       summary: 'A model that had traffic receives no predictions.',
       description:
@@ -55,9 +55,9 @@ export function servingAlerts(t: AlertThresholds): AlertRule[] {
     alertRule(t, 'MLWatchModelStale', stale, {
       expr: [
         '(',
-        '  (time() - mlwatch_model_deploy_timestamp_seconds)',
+        `  (time() - ${heldGauge(t, 'mlwatch_model_deploy_timestamp_seconds')})`,
         `    * on (${model}) group_left (version)`,
-        '  mlwatch_model_info',
+        `  ${heldGauge(t, 'mlwatch_model_info')}`,
         `) >= ${num(durationSeconds(stale.max_age) ?? NaN)}`,
         `and on (${model})`,
         `sum by (${model}) (increase(mlwatch_predictions_total[${stale.rate_window}])) >= ${num(stale.min_count)}`,
@@ -71,7 +71,12 @@ export function servingAlerts(t: AlertThresholds): AlertRule[] {
       expr: [
         `sum by (${labelList(t.target_labels, 'model', 'version')}) (increase(mlwatch_predictions_total[${version.rate_window}])) >= ${num(version.min_count)}`,
         `unless on (${labelList(t.target_labels, 'model', 'version')})`,
-        'mlwatch_model_info',
+        // Any version named within the same window counts as expected: the window's counts
+        // and the names are then seen over the same scrapes, so when the scrape fails (and
+        // mlwatch_model_info goes stale at once while increase() still sees the window) the
+        // expected version does not look unexpected, and a restart on a new version does not
+        // make the old one's last predictions look unexpected either.
+        `last_over_time(mlwatch_model_info[${version.rate_window}])`,
       ].join('\n'),
       summary: 'A model version other than the expected one is serving.',
       description:

@@ -89,6 +89,12 @@ export interface AlertThresholds {
   target_labels: string[];
   /** Every runbook_url is this plus "#" and the alert name in lower case. */
   runbook_base_url: string;
+  /**
+   * While a target's scrape fails (up == 0), alerts read each gauge's last value from up to
+   * this long ago, so they keep firing until MLWatchDown mutes them. Longer than
+   * MLWatchDown's `for:` plus a scrape and an evaluation interval.
+   */
+  gauge_hold: string;
   alerts: AlertSettingsByName;
 }
 
@@ -150,8 +156,8 @@ export function loadThresholds(path: string): AlertThresholds {
 /** Checks a parsed document; throws ThresholdsError listing every problem by its path. */
 export function parseThresholds(doc: unknown, source = 'thresholds'): AlertThresholds {
   const problems: string[] = [];
-  if (!isRecord(doc)) throw new ThresholdsError(source, ['expected a mapping with job, target_labels, runbook_base_url and alerts']);
-  unknownKeys(doc, ['job', 'target_labels', 'runbook_base_url', 'alerts'], '', problems);
+  if (!isRecord(doc)) throw new ThresholdsError(source, ['expected a mapping with job, target_labels, runbook_base_url, gauge_hold and alerts']);
+  unknownKeys(doc, ['job', 'target_labels', 'runbook_base_url', 'gauge_hold', 'alerts'], '', problems);
   if (typeof doc.job !== 'string' || doc.job === '') problems.push('job: expected the scrape job name of mlwatch, e.g. "mlwatch"');
   const labels = doc.target_labels;
   if (!Array.isArray(labels) || labels.length === 0 || !labels.every((l) => typeof l === 'string' && LABEL_NAME.test(l))) {
@@ -162,7 +168,10 @@ export function parseThresholds(doc: unknown, source = 'thresholds'): AlertThres
   if (typeof doc.runbook_base_url !== 'string' || !/^https?:\/\/\S+\/runbook\.md$/.test(doc.runbook_base_url)) {
     problems.push('runbook_base_url: expected an http(s) URL of docs/runbook.md');
   }
+  const holdProblem = fieldProblem('duration', doc.gauge_hold);
+  if (holdProblem !== null) problems.push(`gauge_hold: ${holdProblem}, got ${JSON.stringify(doc.gauge_hold) ?? 'nothing'}`);
   checkAlerts(doc.alerts, problems);
+  if (holdProblem === null) checkHold(doc.gauge_hold as string, doc.alerts, problems);
   if (problems.length > 0) throw new ThresholdsError(source, problems);
   return doc as unknown as AlertThresholds;
 }
@@ -185,6 +194,22 @@ function checkAlerts(alerts: unknown, problems: string[]): void {
       const problem = fieldProblem(kind, settings[field]);
       if (problem !== null) problems.push(`alerts.${name}.${field}: ${problem}, got ${JSON.stringify(settings[field]) ?? 'nothing'}`);
     }
+  }
+}
+
+/**
+ * The hold must outlast MLWatchDown's `for:`: until MLWatchDown fires, nothing mutes the
+ * model alerts, and a held gauge that lapses first resolves them ("all clear") mid-outage.
+ */
+function checkHold(hold: string, alerts: unknown, problems: string[]): void {
+  const down = isRecord(alerts) && isRecord(alerts.MLWatchDown) ? alerts.MLWatchDown.for : undefined;
+  const downSeconds = typeof down === 'string' ? durationSeconds(down) : null;
+  if (downSeconds === null) return;
+  if ((durationSeconds(hold) ?? 0) <= downSeconds) {
+    problems.push(
+      `gauge_hold: must be longer than alerts.MLWatchDown.for (${down}) plus a scrape and an evaluation interval, ` +
+        `or model alerts resolve during an outage before MLWatchDown mutes them, got ${JSON.stringify(hold)}`,
+    );
   }
 }
 
@@ -211,8 +236,12 @@ function fieldProblem(kind: FieldKind, value: unknown): string | null {
   }
 }
 
-/** A copy with every `for:` and every rate window replaced (end-to-end tests run in seconds). */
-export function withTimings(t: AlertThresholds, timings: { for?: string; rate_window?: string }): AlertThresholds {
+/**
+ * A copy with every `for:`, every rate window and the gauge hold replaced (end-to-end tests
+ * run in seconds). The hold must stay longer than MLWatchDown's `for:` plus a scrape and an
+ * evaluation interval; the shipped one (minutes) stays valid when only `for:` is shortened.
+ */
+export function withTimings(t: AlertThresholds, timings: { for?: string; rate_window?: string; gauge_hold?: string }): AlertThresholds {
   const alerts = {} as Record<string, BaseAlertSettings>;
   for (const name of ALERT_NAMES) {
     const settings: BaseAlertSettings & { rate_window?: string } = { ...t.alerts[name] };
@@ -220,7 +249,12 @@ export function withTimings(t: AlertThresholds, timings: { for?: string; rate_wi
     if (timings.rate_window !== undefined && 'rate_window' in settings) settings.rate_window = timings.rate_window;
     alerts[name] = settings;
   }
-  return { ...t, target_labels: [...t.target_labels], alerts: alerts as unknown as AlertSettingsByName };
+  return {
+    ...t,
+    target_labels: [...t.target_labels],
+    gauge_hold: timings.gauge_hold ?? t.gauge_hold,
+    alerts: alerts as unknown as AlertSettingsByName,
+  };
 }
 
 function unknownKeys(doc: Record<string, unknown>, known: readonly string[], at: string, problems: string[]): void {

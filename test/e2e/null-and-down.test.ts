@@ -3,10 +3,14 @@
 // SRE, and Alertmanager mutes that instance's model alerts. The model alert that proves it
 // is one that starts with the outage: age arrives as strings just before mlwatch stops, and
 // MLWatchFeatureTypeErrors fires after MLWatchDown, from the samples still in its rate
-// window. It reaches Alertmanager and is never delivered.
+// window. It reaches Alertmanager and is never delivered. The null-rate alert, firing when
+// mlwatch stops, is never delivered as resolved: its level's gauges are held through the
+// failed scrapes (gauge_hold), so it still fires when the page goes out, and it resolves
+// only once the hold lapses, muted.
 //
 // Timings: every `for:` 3 s but MLWatchDown's 1 s and the type errors' 8 s (so it fires
-// after MLWatchDown); rate windows 20 s, so rates stay computable ~18 s after the last scrape.
+// after MLWatchDown); rate windows 20 s, so rates stay computable ~18 s after the last scrape;
+// gauges held 15 s.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODEL, eventGenerator } from '../support/model-fixture.js';
 import { ALERTMANAGER_BIN, ALERTMANAGER_PACKAGE } from '../support/alertmanager.js';
@@ -92,9 +96,16 @@ describe.skipIf(!prometheusGate.available || !alertmanagerGate.available)('a nul
     await traffic.set(both(nullSurge('price', 0.5), asString('age')));
     await stack.prometheus.waitFor('mlwatch_feature_type_errors_total{feature="age"} >= 300', (r) => r.length === 1, 10_000);
     await traffic.stop();
+    const outageStart = Date.now();
     await stack.sidecar.close();
 
     const page = await stack.webhook.waitFor(hasAlert({ alertname: 'MLWatchDown', instance: stack.instance }), 15_000, 'MLWatchDown');
+    // The null-rate alert still fires on its held level, past the first failed scrapes.
+    const nullRate = (await stack.prometheus.alerts()).filter((a) => a.labels.alertname === NULL_RATE);
+    expect(nullRate.map((a) => [a.labels.feature, a.state])).toEqual([['price', 'firing']]);
+    // No model alert went out resolved before the page: the all-clear that was no news.
+    const resolvedBeforePage = resolvedModelAlerts(outageStart).filter(({ notification }) => notification.receivedAt <= page.receivedAt);
+    expect(resolvedBeforePage).toEqual([]);
     expect(page.path).toBe('/alerts/sre-page');
     const [down] = page.message.alerts;
     expect(down.labels).toEqual({ alertname: 'MLWatchDown', severity: 'critical', team: 'sre', job: 'mlwatch', instance: stack.instance });
@@ -119,5 +130,19 @@ describe.skipIf(!prometheusGate.available || !alertmanagerGate.available)('a nul
       .alerts()
       .filter(({ alert, notification }) => notification.receivedAt > page.receivedAt && alert.status === 'firing' && alert.labels.model !== undefined);
     expect(firingSincePage.map(({ alert }) => alert.labels.alertname)).toEqual([]);
+
+    // Once the hold lapses the null-rate alert resolves in Prometheus, muted in Alertmanager:
+    // no model alert was delivered resolved during the outage at all.
+    await stack.prometheus.waitFor(`ALERTS{alertname="${NULL_RATE}"}`, (r) => r.length === 0, 25_000);
+    await sleep(SETTLE_MS);
+    expect(resolvedModelAlerts(outageStart)).toEqual([]);
   });
+
+  /** Model alerts delivered resolved since `since` (ms), as "alertname/feature". */
+  function resolvedModelAlerts(since: number): { name: string; notification: { receivedAt: number } }[] {
+    return stack.webhook
+      .alerts()
+      .filter(({ alert, notification }) => notification.receivedAt >= since && alert.status === 'resolved' && alert.labels.model !== undefined)
+      .map(({ alert, notification }) => ({ name: `${alert.labels.alertname}/${alert.labels.feature ?? ''}`, notification: { receivedAt: notification.receivedAt } }));
+  }
 });

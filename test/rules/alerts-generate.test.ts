@@ -67,15 +67,54 @@ describe('renderAlertRules', () => {
     expect(changed.length - forLines.length).toBe(1);
     expect(changed.find(([a]) => !/^ {8}for: /.test(a))?.[1]).toContain('has not answered scrapes for 5s');
 
+    // The gauge hold is a range selector too, but not a rate window: it stays.
+    const hideHold = (line: string): string => line.replace(/(last_over_time\([a-z_]+(?:\{[^}]*\})?)\[5m\]\) and on/g, '$1[HOLD]) and on');
     const windowed = renderAlertRules(withTimings(t, { rate_window: '20s' })).split('\n');
     const windowChanges = before.map((line, i) => [line, windowed[i]] as const).filter(([a, b]) => a !== b);
+    expect(windowChanges.length).toBeGreaterThan(10);
     for (const [a, b] of windowChanges) {
       // Only range selectors and the window named in descriptions change.
-      expect(b.replace(/\[20s\]/g, '[X]').replace(/last 20s/g, 'last X')).toBe(
-        a.replace(/\[(10m|5m|1h)\]/g, '[X]').replace(/last (10m|5m|1h)/g, 'last X'),
+      expect(hideHold(b).replace(/\[20s\]/g, '[X]').replace(/last 20s/g, 'last X')).toBe(
+        hideHold(a).replace(/\[(10m|5m|1h)\]/g, '[X]').replace(/last (10m|5m|1h)/g, 'last X'),
       );
     }
-    expect(windowed.join('\n')).not.toMatch(/\[(10m|5m|1h)\]/);
+    expect(windowed.map(hideHold).join('\n')).not.toMatch(/\[(10m|5m|1h)\]/);
+
+    const held = renderAlertRules(withTimings(t, { gauge_hold: '7s' })).split('\n');
+    const holdChanges = before.map((line, i) => [line, held[i]] as const).filter(([a, b]) => a !== b);
+    expect(holdChanges.length).toBeGreaterThan(10);
+    for (const [a, b] of holdChanges) expect(b).toBe(hideHold(a).replaceAll('[HOLD]', '[7s]'));
+  });
+
+  it('holds every gauge through a failed scrape, and only then', () => {
+    const t = shipped();
+    t.gauge_hold = '4m';
+    const rules = alertRuleGroups(t).flatMap((g) => g.rules);
+    const expr = (name: string): string => rules.find((r) => r.alert === name)?.expr ?? '';
+    const held = (gauge: string): string =>
+      `(${gauge} or (last_over_time(${gauge}[4m]) and on (job, instance) up{job="mlwatch"} == 0))`;
+    for (const [name, gauges] of [
+      ['MLWatchFeatureDriftWarning', ['mlwatch_feature_drift{method="psi"}', 'mlwatch_drift_threshold{method="psi"}', 'mlwatch_feature_drift_window_samples', 'mlwatch_drift_min_samples']],
+      ['MLWatchFeatureDriftCritical', ['mlwatch_feature_drift{method="psi"}', 'mlwatch_drift_threshold{method="psi"}', 'mlwatch_feature_drift_window_samples', 'mlwatch_drift_min_samples']],
+      ['MLWatchPredictionDrift', ['mlwatch_prediction_drift{method="psi"}', 'mlwatch_drift_threshold{method="psi"}', 'mlwatch_prediction_drift_window_samples', 'mlwatch_drift_min_samples']],
+      ['MLWatchDatasetDrift', ['mlwatch_drifted_features_ratio', 'mlwatch_feature_drift_window_samples', 'mlwatch_drift_min_samples']],
+      ['MLWatchFeatureNullRateHigh', ['mlwatch_feature_nullable', 'mlwatch_feature_reference_missing_ratio']],
+      ['MLWatchTrafficStopped', ['mlwatch_predictions_total']],
+      ['MLWatchModelStale', ['mlwatch_model_deploy_timestamp_seconds', 'mlwatch_model_info']],
+    ] as const) {
+      for (const gauge of gauges) expect(expr(name), `${name} ${gauge}`).toContain(held(gauge));
+      // No gauge read bare: every instant selector is inside a hold (or a range).
+      const bare = expr(name).replaceAll(/\(([a-z_]+(?:\{[^}]*\})?) or \(last_over_time\(\1\[4m\]\) and on \(job, instance\) up\{job="mlwatch"\} == 0\)\)/g, 'HELD');
+      expect(bare, name).not.toMatch(/mlwatch_[a-z_]+(?:\{[^}]*\})?(?!\S*\[)(?=[\s)]|$)/);
+    }
+    // The version names are read over the same window as the counts they excuse.
+    expect(expr('MLWatchUnexpectedModelVersion')).toBe(
+      [
+        'sum by (job, instance, model, version) (increase(mlwatch_predictions_total[10m])) >= 10',
+        'unless on (job, instance, model, version)',
+        'last_over_time(mlwatch_model_info[10m])',
+      ].join('\n'),
+    );
   });
 
   it('does not change the thresholds it was given', () => {
@@ -105,9 +144,9 @@ describe('renderAlertRules', () => {
         '  >= on (job, instance, model, feature)',
         '(',
         '  0.1 + (',
-        '    mlwatch_feature_nullable',
+        '    (mlwatch_feature_nullable or (last_over_time(mlwatch_feature_nullable[5m]) and on (job, instance) up{job="mlwatch"} == 0))',
         '      * on (job, instance, model, feature)',
-        '    mlwatch_feature_reference_missing_ratio',
+        '    (mlwatch_feature_reference_missing_ratio or (last_over_time(mlwatch_feature_reference_missing_ratio[5m]) and on (job, instance) up{job="mlwatch"} == 0))',
         '  )',
         ')',
         'and on (job, instance, model)',
@@ -120,7 +159,7 @@ describe('renderAlertRules', () => {
     const t = shipped();
     t.alerts.MLWatchFeatureDriftCritical.threshold_multiplier = 1.5;
     const text = renderAlertRules(t);
-    expect(text).toContain('1.5 * mlwatch_drift_threshold{method="psi"}');
+    expect(text).toContain('1.5 * (mlwatch_drift_threshold{method="psi"} or ');
     expect(text).toContain("at or above 1.5 x the model's PSI drift threshold");
   });
 });
@@ -153,6 +192,26 @@ describe('loadThresholds', () => {
       'alerts.MLWatchModelStale.colour: unknown key (expected one of severity, team, for, rate_window, min_count, max_age)',
       'alerts.MLWatchEventsRejected: missing (every alert is set here, fields: severity, team, for, threshold, rate_window, min_count)',
     ]);
+  });
+
+  it('wants a gauge hold longer than MLWatchDown\'s for:', () => {
+    const doc = (): Record<string, unknown> & { alerts: Record<string, Record<string, unknown>> } =>
+      load(readText(THRESHOLDS_FILE)) as Record<string, unknown> & { alerts: Record<string, Record<string, unknown>> };
+    expect(shipped().gauge_hold).toBe('5m');
+    const missing = doc();
+    delete missing.gauge_hold;
+    expect(problemsOf(missing)).toEqual(['gauge_hold: expected a Prometheus duration such as 30s, 10m, 1h or 30d, got nothing']);
+    const short = doc();
+    short.gauge_hold = '2m';
+    expect(problemsOf(short)).toEqual([
+      'gauge_hold: must be longer than alerts.MLWatchDown.for (2m) plus a scrape and an evaluation interval, ' +
+        'or model alerts resolve during an outage before MLWatchDown mutes them, got "2m"',
+    ]);
+    const longerDown = doc();
+    longerDown.alerts.MLWatchDown.for = '10m';
+    expect(problemsOf(longerDown)).toHaveLength(1);
+    longerDown.gauge_hold = '11m';
+    expect(problemsOf(longerDown)).toEqual([]);
   });
 
   it('names the file when it is not YAML or missing', () => {

@@ -32,11 +32,11 @@ export const FEATURE_ALERTS = [
 ];
 /** Alerts whose value says nothing (0 or 1), so their description need not print it. */
 const VALUE_FREE = ['MLWatchDown', 'MLWatchTrafficStopped'];
-/** Functions and aggregations the rules may use: all in Prometheus 2.42 and 3.x. */
-const ALLOWED_FUNCTIONS = new Set(['rate', 'increase', 'histogram_quantile', 'time', 'sum', 'count', 'max', 'min']);
+/** Functions and aggregations the rules may use: all in Prometheus 2.42 and 3.x (last_over_time since 2.26). */
+const ALLOWED_FUNCTIONS = new Set(['rate', 'increase', 'histogram_quantile', 'time', 'sum', 'count', 'max', 'min', 'last_over_time']);
 const PROMQL_KEYWORDS = new Set(['by', 'on', 'without', 'ignoring', 'group_left', 'group_right', 'and', 'or', 'unless']);
 /** What makes an alert not flap on a handful of events. */
-const GUARDS = [/mlwatch_drift_min_samples/, /increase\([^)]*\)\) >= \d+/, /\(mlwatch_predictions_total\) >= \d+/];
+const GUARDS = [/mlwatch_drift_min_samples/, /increase\([^)]*\)\) >= \d+/, /\(mlwatch_predictions_total(?: or .*)?\) >= \d+/];
 
 /** GitHub's anchor for a markdown heading. */
 export function githubSlug(heading: string): string {

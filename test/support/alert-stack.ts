@@ -19,12 +19,14 @@ export const SHIPPED_THRESHOLDS = join(dirname(fileURLToPath(import.meta.url)), 
 
 /**
  * The shipped thresholds with every `for:` at `forDuration` and every rate window at
- * `rateWindow` (≥ 4 scrapes of 1 s), MLWatchDown after 1 s, and the stale-model age out of
- * reach: the fixture model was deployed on 2026-11-01, which the shipped 30 d limit reaches
- * on the calendar, not because of anything a test does.
+ * `rateWindow` (≥ 4 scrapes of 1 s), MLWatchDown after 1 s, gauges held `gaugeHold` through
+ * failed scrapes (longer than MLWatchDown's 1 s plus a 1 s scrape and evaluation, with room
+ * for a loaded machine), and the stale-model age out of reach: the fixture model was deployed
+ * on 2026-11-01, which the shipped 30 d limit reaches on the calendar, not because of
+ * anything a test does.
  */
-export function testThresholds(forDuration = '3s', rateWindow = '15s'): AlertThresholds {
-  const t = withTimings(loadThresholds(SHIPPED_THRESHOLDS), { for: forDuration, rate_window: rateWindow });
+export function testThresholds(forDuration = '3s', rateWindow = '15s', gaugeHold = '15s'): AlertThresholds {
+  const t = withTimings(loadThresholds(SHIPPED_THRESHOLDS), { for: forDuration, rate_window: rateWindow, gauge_hold: gaugeHold });
   t.alerts.MLWatchDown = { ...t.alerts.MLWatchDown, for: '1s' };
   t.alerts.MLWatchModelStale = { ...t.alerts.MLWatchModelStale, max_age: '3650d' };
   return t;
