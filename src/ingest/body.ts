@@ -6,6 +6,7 @@ import type { BodyFormat } from './content-type.js';
 import { parseJsonTolerant } from './tolerant-json.js';
 import { JsonSyntaxError } from './json-syntax.js';
 import { firstInvalidUtf8Byte } from './utf8.js';
+import { isUtf8 } from 'node:buffer';
 
 export interface EventError {
   /** The event's position in the request: array index (JSON) or non-blank line (NDJSON), 0-based. */
@@ -30,26 +31,59 @@ export type ParsedBody =
 
 type Failure = Extract<ParsedBody, { ok: false }>;
 
-// fatal: invalid UTF-8 throws instead of becoming U+FFFD; a leading BOM is dropped.
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// A leading BOM is dropped; the body was checked with isUtf8 first.
+const utf8 = new TextDecoder('utf-8');
 
 const LF = 0x0a;
 const CR = 0x0d;
 const SPACE = 0x20;
 const TAB = 0x09;
 
+/**
+ * Receives a body's events one at a time, in request order, as they are parsed: the caller
+ * records each event before the next is parsed, so a batch never holds all its parsed events
+ * at once (they die young instead of being promoted by the garbage collector).
+ */
+export interface BodyVisitor {
+  event(value: unknown, index: number): void;
+  /** An event that did not parse (an NDJSON line); message never quotes the body. */
+  error(index: number, message: string): void;
+}
+
+export type VisitedBody = { ok: true } | Failure;
+
+/**
+ * Decode and check the whole body, then hand its events to `visitor`. Body-level failures
+ * (encoding, empty, batch too large, unparseable JSON) are decided before any event is visited.
+ */
+export function visitBody(body: Buffer, format: BodyFormat, maxEvents: number, visitor: BodyVisitor): VisitedBody {
+  if (!isUtf8(body)) return invalidEncoding(body);
+  if (format === 'ndjson') return visitNdjsonBody(body, maxEvents, visitor);
+  // Valid UTF-8 already, so this cannot throw; it drops a leading BOM.
+  return visitJsonBody(utf8.decode(body), maxEvents, visitor);
+}
+
+/** All of a body's events at once (for callers that want them collected). */
 export function parseBody(body: Buffer, format: BodyFormat, maxEvents: number): ParsedBody {
-  let text: string;
-  try {
-    text = utf8.decode(body);
-  } catch {
-    return invalidEncoding(body);
-  }
-  return format === 'json' ? parseJsonBody(text, maxEvents) : parseNdjsonBody(text, maxEvents);
+  const events: unknown[] = [];
+  const errors: EventError[] = [];
+  let indexes: number[] | null = null;
+  const visited = visitBody(body, format, maxEvents, {
+    event(value, index) {
+      if (indexes !== null) indexes.push(index);
+      else if (index !== events.length) indexes = [...events.keys(), index];
+      events.push(value);
+    },
+    error(index, message) {
+      errors.push({ index, message });
+      if (indexes === null) indexes = [...events.keys()];
+    },
+  });
+  return visited.ok ? { ok: true, events, indexes, errors } : visited;
 }
 
 /** One event (any JSON value) or an array of events. */
-function parseJsonBody(text: string, maxEvents: number): ParsedBody {
+function visitJsonBody(text: string, maxEvents: number, visitor: BodyVisitor): VisitedBody {
   let value: unknown;
   try {
     value = parseJsonTolerant(text);
@@ -60,54 +94,77 @@ function parseJsonBody(text: string, maxEvents: number): ParsedBody {
     return failure('invalid_json', describeBodyError(error, text));
   }
   if (!Array.isArray(value)) {
-    return maxEvents < 1 ? batchTooLarge(1, maxEvents) : { ok: true, events: [value], indexes: null, errors: [] };
+    if (maxEvents < 1) return batchTooLarge(1, maxEvents);
+    visitor.event(value, 0);
+    return VISITED;
   }
   const events: unknown[] = value;
   if (events.length > maxEvents) return batchTooLarge(events.length, maxEvents);
-  return { ok: true, events, indexes: null, errors: [] };
+  for (let i = 0; i < events.length; i++) visitor.event(events[i], i);
+  return VISITED;
 }
 
-/** One JSON value per line (LF or CRLF); blank lines are skipped; a bad line is an error at its index. */
-function parseNdjsonBody(text: string, maxEvents: number): ParsedBody {
-  const count = countNonBlankLines(text);
+/**
+ * One JSON value per line (LF or CRLF); blank lines are skipped; a bad line is an error at its
+ * index. Lines are cut from the bytes and decoded one at a time, so a large batch never becomes
+ * one large string (which would live in the old generation until the next full collection).
+ */
+function visitNdjsonBody(body: Buffer, maxEvents: number, visitor: BodyVisitor): VisitedBody {
+  const count = countNonBlankLines(body);
   if (count === 0) return failure('empty_body', 'body is empty; send one JSON event per line');
   if (count > maxEvents) return batchTooLarge(count, maxEvents);
 
-  const events: unknown[] = [];
-  const errors: EventError[] = [];
-  let indexes: number[] | null = null;
   let index = 0;
   let lineNumber = 0;
-  for (let start = 0; start <= text.length; ) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
+  const length = body.length;
+  for (let start = hasBom(body) ? 3 : 0; start <= length; ) {
+    let end = body.indexOf(LF, start);
+    if (end < 0) end = length;
     lineNumber++;
-    if (!isBlank(text, start, end)) {
+    if (!isBlankBytes(body, start, end)) {
+      let value: unknown;
+      let parsed = true;
       try {
-        events.push(parseJsonTolerant(text.slice(start, end)));
-        if (indexes !== null) indexes.push(index);
+        value = parseJsonTolerant(body.toString('utf8', start, end));
       } catch (error) {
-        // From the first bad line on, events and request indexes part ways.
-        if (indexes === null) indexes = Array.from({ length: events.length }, (_, i) => i);
-        errors.push({ index, message: describeLineError(error, lineNumber) });
+        parsed = false;
+        visitor.error(index, describeLineError(error, lineNumber));
       }
+      if (parsed) visitor.event(value, index);
       index++;
     }
     start = end + 1;
   }
-  return { ok: true, events, indexes, errors };
+  return VISITED;
 }
 
-function countNonBlankLines(text: string): number {
+/** A UTF-8 byte order mark, which TextDecoder would drop. */
+function hasBom(body: Buffer): boolean {
+  return body.length >= 3 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf;
+}
+
+function countNonBlankLines(body: Buffer): number {
   let count = 0;
-  for (let start = 0; start <= text.length; ) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    if (!isBlank(text, start, end)) count++;
+  const length = body.length;
+  for (let start = hasBom(body) ? 3 : 0; start <= length; ) {
+    let end = body.indexOf(LF, start);
+    if (end < 0) end = length;
+    if (!isBlankBytes(body, start, end)) count++;
     start = end + 1;
   }
   return count;
 }
+
+/** Only JSON whitespace bytes between start and end; usually decided by the first byte. */
+function isBlankBytes(body: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = body[i];
+    if (c !== SPACE && c !== CR && c !== TAB && c !== LF) return false;
+  }
+  return true;
+}
+
+const VISITED: VisitedBody = { ok: true };
 
 /** Only JSON whitespace between start and end; usually decided by the first character. */
 function isBlank(text: string, start: number, end: number): boolean {

@@ -7,7 +7,8 @@ import type { IngestConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
 import type { Fleet, MonitoredModel } from '../monitor/fleet.js';
 import type { RejectReason } from '../monitor/rejections.js';
-import { parseBody, type EventError } from './body.js';
+import { visitBody, type EventError } from './body.js';
+import { BatchRecorder } from './batch-recorder.js';
 import { bodyFormatOf } from './content-type.js';
 import { readBody } from './read-body.js';
 
@@ -36,6 +37,8 @@ export function createIngestHandler(
     fleet.rejections.add(model ? model.index : -1, reason);
     sendJson(res, status, { error: reason, message });
   };
+
+  const recorder = new BatchRecorder(config.max_reported_errors);
 
   return (req, res) => {
     const url = req.url ?? '';
@@ -83,16 +86,15 @@ export function createIngestHandler(
         }
         return;
       }
-      const parsed = parseBody(read.body, format, config.max_batch_events);
-      if (!parsed.ok) {
-        reject(res, parsed.reason === 'batch_too_large' ? 413 : 400, model, parsed.reason, parsed.message);
+      recorder.start(model.monitor);
+      const visited = visitBody(read.body, format, config.max_batch_events, recorder);
+      if (!visited.ok) {
+        reject(res, visited.reason === 'batch_too_large' ? 413 : 400, model, visited.reason, visited.message);
         return;
       }
-      const answer = recordEvents(model, parsed.events, parsed.indexes, parsed.errors, config.max_reported_errors);
-      const rejectedUnparsed = parsed.errors.length;
-      if (rejectedUnparsed > 0) fleet.rejections.add(model.index, 'invalid_json', rejectedUnparsed);
-      const rejectedEnvelopes = answer.rejected - rejectedUnparsed;
-      if (rejectedEnvelopes > 0) fleet.rejections.add(model.index, 'invalid_event', rejectedEnvelopes);
+      if (recorder.unparsed > 0) fleet.rejections.add(model.index, 'invalid_json', recorder.unparsed);
+      if (recorder.invalid > 0) fleet.rejections.add(model.index, 'invalid_event', recorder.invalid);
+      const answer: IngestAnswer = { accepted: recorder.accepted, rejected: recorder.rejected, errors: recorder.errors };
       if (answer.rejected > 0 && log.isLevelEnabled('debug')) {
         // Error messages name the problem and the position, never the content.
         const detail = { model: model.monitor.model.name, accepted: answer.accepted, rejected: answer.rejected, errors: answer.errors };
@@ -105,26 +107,6 @@ export function createIngestHandler(
       if (!res.headersSent) sendJson(res, 500, { error: 'internal', message: 'internal error' });
     });
   };
-}
-
-function recordEvents(
-  model: MonitoredModel,
-  events: unknown[],
-  indexes: number[] | null,
-  parseErrors: EventError[],
-  maxErrors: number,
-): IngestAnswer {
-  const errors = parseErrors.length > maxErrors ? parseErrors.slice(0, maxErrors) : parseErrors.slice();
-  let rejected = parseErrors.length;
-  const monitor = model.monitor;
-  for (let i = 0; i < events.length; i++) {
-    const problem = monitor.record(events[i]);
-    if (problem === null) continue;
-    rejected++;
-    if (errors.length < maxErrors) errors.push({ index: indexes ? indexes[i] : i, message: problem });
-  }
-  if (parseErrors.length > 0) errors.sort((a, b) => a.index - b.index);
-  return { accepted: events.length - (rejected - parseErrors.length), rejected, errors };
 }
 
 function authorized(header: string | undefined, expected: Buffer): boolean {
