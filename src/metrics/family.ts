@@ -1,7 +1,9 @@
 // A metric family whose samples a collector fills at scrape time from the monitor's
-// typed arrays. It has the shape prom-client's Registry reads (name, help, type,
-// get(), reset()), so one prom-client registry serialises it beside the process metrics;
-// prom-client's own Counter/Histogram would make the hot path pay a labelled call per value.
+// typed arrays, and which writes itself in the Prometheus text format. Each sample's
+// series text (name and escaped labels) is made the first time it is written and kept,
+// since the samples live as long as the process: a scrape then only formats numbers.
+// (prom-client's Counter/Histogram would make the hot path pay a labelled call per value,
+// and its registry re-escapes every label on every scrape: half of a scrape's time.)
 import type { MetricDefinition, MetricType } from './definitions.js';
 
 export interface Sample {
@@ -9,29 +11,60 @@ export interface Sample {
   value: number;
   /** For histogram series: name_bucket, name_sum, name_count. */
   metricName?: string;
+  /** The rendered `name{labels}`, made on first use. */
+  series?: string;
 }
 
 export class MetricFamily {
   readonly name: string;
   readonly help: string;
   readonly type: MetricType;
-  readonly aggregator = 'sum';
   /** Samples of the last update; a collector replaces or refills them. */
   samples: Sample[] = [];
+  private readonly header: string;
 
   constructor(readonly definition: MetricDefinition) {
     this.name = definition.name;
     this.help = definition.help;
     this.type = definition.type;
+    this.header = `# HELP ${this.name} ${escapeHelp(this.help)}\n# TYPE ${this.name} ${this.type}\n`;
   }
 
-  async get(): Promise<{ name: string; help: string; type: MetricType; values: Sample[]; aggregator: string }> {
-    return { name: this.name, help: this.help, type: this.type, values: this.samples, aggregator: this.aggregator };
+  /** The family in the text exposition format (version 0.0.4). */
+  render(): string {
+    let text = this.header;
+    for (const sample of this.samples) {
+      sample.series ??= seriesText(sample.metricName ?? this.name, sample.labels);
+      text += `${sample.series} ${formatValue(sample.value)}\n`;
+    }
+    return text;
   }
 
   reset(): void {
     this.samples = [];
   }
+}
+
+function seriesText(name: string, labels: Record<string, string>): string {
+  let text = '';
+  for (const key in labels) text += `${text === '' ? '' : ','}${key}="${escapeLabelValue(labels[key])}"`;
+  return text === '' ? name : `${name}{${text}}`;
+}
+
+export function escapeLabelValue(value: string): string {
+  return value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
+}
+
+function escapeHelp(help: string): string {
+  return help.replace(/[\\\n]/g, (c) => (c === '\n' ? '\\n' : '\\\\'));
+}
+
+/** A sample value as the text format spells it. */
+export function formatValue(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === Infinity) return '+Inf';
+  if (value === -Infinity) return '-Inf';
+  return String(value);
 }
 
 /**

@@ -1,7 +1,6 @@
 // The scrape: run every collector in isolation (a failing one is reported and costs only
-// its own series), then let prom-client's registry serialise our families beside the
-// Node.js process metrics.
-import { Registry, collectDefaultMetrics, type Metric } from 'prom-client';
+// its own series), write our families, then prom-client's Node.js process metrics.
+import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Fleet } from '../monitor/fleet.js';
 import type { Logger } from '../log.js';
 import { METRICS, PROCESS_METRICS_PREFIX } from './definitions.js';
@@ -15,7 +14,10 @@ import { TrafficCollector } from './collectors/traffic.js';
 const MISNAMED_DEFAULT_GAUGES = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 
 export class MetricsRegistry {
+  /** prom-client's registry, for the Node.js process metrics only. */
   readonly registry = new Registry();
+  private readonly families: MetricFamily[] = [];
+  private readonly processMetrics: boolean;
   private readonly success = new MetricFamily(METRICS.scrapeCollectorSuccess);
   private readonly duration = new MetricFamily(METRICS.scrapeCollectorDuration);
   private readonly status: { success: Sample; duration: Sample }[];
@@ -34,6 +36,7 @@ export class MetricsRegistry {
     }));
     this.success.samples = this.status.map((s) => s.success);
     this.duration.samples = this.status.map((s) => s.duration);
+    this.processMetrics = options.processMetrics;
     if (options.processMetrics) {
       collectDefaultMetrics({ register: this.registry, prefix: PROCESS_METRICS_PREFIX });
       // prom-client names these gauges *_total, which promtool rejects (only counters end in _total).
@@ -48,7 +51,9 @@ export class MetricsRegistry {
   /** The exposition text of one scrape. */
   async render(): Promise<string> {
     this.collectors.forEach((collector, i) => this.runCollector(collector, this.status[i]));
-    return this.registry.metrics();
+    let text = '';
+    for (const family of this.families) text += family.render();
+    return this.processMetrics ? text + (await this.registry.metrics()) : text;
   }
 
   private runCollector(collector: Collector, status: { success: Sample; duration: Sample }): void {
@@ -65,8 +70,8 @@ export class MetricsRegistry {
   }
 
   private register(family: MetricFamily): void {
-    // MetricFamily has the shape the registry reads (name, help, type, get, reset).
-    this.registry.registerMetric(family as unknown as Metric);
+    if (this.families.some((f) => f.name === family.name)) throw new Error(`metric ${family.name} is registered twice`);
+    this.families.push(family);
   }
 }
 
