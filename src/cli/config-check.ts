@@ -1,6 +1,7 @@
 // `mlwatch config check --config FILE`: validates the config and every reference it names.
 // Exit 0 when all is well, 1 with every problem listed by its path, 2 for a usage error.
 import { parseArgs } from 'node:util';
+import { processOutput, type CliOutput } from './output.js';
 import { ConfigError, loadConfig } from '../config/loader.js';
 import type { Config } from '../config/types.js';
 import { loadReference } from '../reference/io.js';
@@ -8,17 +9,7 @@ import { checkReferenceMatchesModel } from '../reference/validate.js';
 
 export const CONFIG_CHECK_USAGE = 'usage: mlwatch config check --config FILE';
 
-export interface CheckOutput {
-  stdout(text: string): void;
-  stderr(text: string): void;
-}
-
-const processOutput: CheckOutput = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-};
-
-export async function runConfigCheck(args: string[], output: CheckOutput = processOutput): Promise<number> {
+export async function runConfigCheck(args: string[], output: CliOutput = processOutput): Promise<number> {
   let configPath: string | undefined;
   try {
     const { values } = parseArgs({ args, options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });

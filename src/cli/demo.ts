@@ -4,6 +4,7 @@
 // seconds prints a table read back from /metrics so the drift is seen as it appears.
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { processOutput, type CliOutput } from './output.js';
 import { ConfigError, loadConfig, parseListenAddress } from '../config/loader.js';
 import type { Config, ListenAddress, LoggingConfig, ModelConfig } from '../config/types.js';
 import { CREDIT_MODEL_NAME } from '../demo/credit-model.js';
@@ -20,16 +21,6 @@ import { StartupError, startSidecar } from '../serve/sidecar.js';
 export const DEMO_USAGE = `usage: mlwatch demo --config FILE [--rate N] [--drift-after SECONDS] [--duration SECONDS] [--no-serve]
          [--data FILE] [--model NAME] [--seed N] [--fault-rate SHARE] [--report-every SECONDS]
          [--ingest-listen HOST:PORT] [--metrics-listen HOST:PORT]`;
-
-export interface DemoOutput {
-  stdout(text: string): void;
-  stderr(text: string): void;
-}
-
-const processOutput: DemoOutput = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-};
 
 interface DemoArguments {
   config: string;
@@ -49,7 +40,7 @@ interface DemoArguments {
 const EVENT_BYTES_BOUND = 1024;
 const SCRAPE_TIMEOUT_MS = 4000;
 
-export async function runDemo(args: string[], output: DemoOutput = processOutput): Promise<number> {
+export async function runDemo(args: string[], output: CliOutput = processOutput): Promise<number> {
   const parsed = parseArguments(args);
   if (parsed === 'help') {
     output.stdout(`${DEMO_USAGE}\n`);
@@ -112,7 +103,7 @@ async function sendAndReport(
   config: Config,
   model: ModelConfig,
   urls: { ingestUrl: string; metricsUrl: string },
-  output: DemoOutput,
+  output: CliOutput,
 ): Promise<void> {
   const predictionsUrl = `${urls.ingestUrl}/v1/models/${encodeURIComponent(model.name)}/predictions`;
   const authEnv = config.ingest.auth_token_env;

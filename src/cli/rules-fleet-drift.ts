@@ -3,18 +3,13 @@
 // Exit 0 when written, 1 when the file cannot be written, 2 for a usage error.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { processOutput, type CliOutput } from './output.js';
 import { SHIPPED_FLEET_DRIFT_WINDOW, renderFleetDriftRules } from '../rules/fleet-drift.js';
-import type { RulesOutput } from './rules.js';
 
 export const RULES_FLEET_DRIFT_USAGE =
   `usage: mlwatch rules fleet-drift [--window DURATION (default ${SHIPPED_FLEET_DRIFT_WINDOW}: match the models' drift window)] [--interval DURATION] --out FILE`;
 
-const processOutput: RulesOutput = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-};
-
-export function runRulesFleetDrift(args: string[], output: RulesOutput = processOutput): number {
+export function runRulesFleetDrift(args: string[], output: CliOutput = processOutput): number {
   let values: { window?: string; interval?: string; out?: string; help?: boolean };
   try {
     ({ values } = parseArgs({

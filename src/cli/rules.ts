@@ -3,22 +3,13 @@
 // be written, 2 for a usage error.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { processOutput, type CliOutput } from './output.js';
 import { renderAlertRules } from '../rules/alerts.js';
 import { ThresholdsError, loadThresholds, type AlertThresholds } from '../rules/thresholds.js';
 
 export const RULES_GENERATE_USAGE = 'usage: mlwatch rules generate --thresholds FILE --out FILE';
 
-export interface RulesOutput {
-  stdout(text: string): void;
-  stderr(text: string): void;
-}
-
-const processOutput: RulesOutput = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-};
-
-export function runRulesGenerate(args: string[], output: RulesOutput = processOutput): number {
+export function runRulesGenerate(args: string[], output: CliOutput = processOutput): number {
   let thresholdsPath: string | undefined;
   let outPath: string | undefined;
   try {

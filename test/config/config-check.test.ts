@@ -4,7 +4,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runConfigCheck, type CheckOutput } from '../../src/cli/config-check.js';
+import { runConfigCheck } from '../../src/cli/config-check.js';
+import type { CliOutput } from '../../src/cli/output.js';
 import { writeReference } from '../../src/reference/io.js';
 import { FINE_BINS, REFERENCE_FORMAT, REFERENCE_FORMAT_VERSION, type NumericSketch, type Reference } from '../../src/reference/types.js';
 
@@ -54,7 +55,7 @@ const CREDIT_MODEL = `
       - { name: has_mortgage, type: boolean }
 `;
 
-class CapturedOutput implements CheckOutput {
+class CapturedOutput implements CliOutput {
   out = '';
   err = '';
   stdout(text: string): void {

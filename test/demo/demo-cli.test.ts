@@ -5,14 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runDemo, type DemoOutput } from '../../src/cli/demo.js';
+import { runDemo } from '../../src/cli/demo.js';
+import type { CliOutput } from '../../src/cli/output.js';
 import { loadReference } from '../../src/reference/io.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/credit/', import.meta.url));
 const scratch = await mkdtemp(join(tmpdir(), 'mlwatch-demo-'));
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 
-function captured(): DemoOutput & { out: string; err: string } {
+function captured(): CliOutput & { out: string; err: string } {
   const output = {
     out: '',
     err: '',

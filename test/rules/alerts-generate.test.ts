@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dump, load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runRulesGenerate, type RulesOutput } from '../../src/cli/rules.js';
+import { runRulesGenerate } from '../../src/cli/rules.js';
+import type { CliOutput } from '../../src/cli/output.js';
 import {
   ALERT_NAMES,
   ThresholdsError,
@@ -222,7 +223,7 @@ describe('loadThresholds', () => {
 describe('mlwatch rules generate', () => {
   let dir = '';
   const captured = { out: '', err: '' };
-  const output: RulesOutput = { stdout: (t) => (captured.out += t), stderr: (t) => (captured.err += t) };
+  const output: CliOutput = { stdout: (t) => (captured.out += t), stderr: (t) => (captured.err += t) };
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'mlwatch-rules-cli-'));
   });
