@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
+import { sleep, terminate } from './binary-process.js';
 
 export const PROMETHEUS_BIN = '/usr/bin/prometheus';
 export const PROMTOOL_BIN = '/usr/bin/promtool';
@@ -52,7 +53,6 @@ export interface RunningPrometheus {
 }
 
 const POLL_MS = 250;
-const STOP_TIMEOUT_MS = 5_000;
 const START_ATTEMPTS = 3;
 
 /** Whether a binary a test needs is installed, and what to tell the user when it is not. */
@@ -252,22 +252,4 @@ function parseVector(promql: string, body: unknown): VectorSample[] {
     value: Number(r.value[1]),
     timestamp: r.value[0],
   }));
-}
-
-/** SIGTERM, then SIGKILL if it has not exited within STOP_TIMEOUT_MS. */
-function terminate(child: ChildProcess): Promise<void> {
-  // No pid: the spawn itself failed, there is nothing to stop.
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
