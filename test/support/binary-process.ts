@@ -1,7 +1,5 @@
 // A real server binary run by a test: spawned with its recent output kept for error
 // messages, polled until a readiness URL answers, and stopped with SIGTERM then SIGKILL.
-// (test/support/prometheus.ts keeps its own copy of this for Prometheus; this one serves
-// the Alertmanager harness and the alerting Prometheus wrapper.)
 import { spawn, type ChildProcess } from 'node:child_process';
 
 const KEPT_LINES = 40;

@@ -3,14 +3,14 @@
 // intervals, and small clients for the HTTP API. Tests poll through waitFor instead of
 // sleeping, because a scrape lands anywhere within its interval. Prometheus 2.x applies
 // new targets on a 5 s tick, so the first scrape comes ~5 s after start: start one per file.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
-import { sleep, terminate } from './binary-process.js';
+import { sleep, spawnBinary, terminate, waitReady, type SpawnedBinary } from './binary-process.js';
 
 export const PROMETHEUS_BIN = '/usr/bin/prometheus';
 export const PROMTOOL_BIN = '/usr/bin/promtool';
@@ -123,7 +123,7 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
     const port = await freeLoopbackPort();
     const child = spawnPrometheus(configFile, join(dir, 'data'), port);
     try {
-      await waitReady(child, `http://127.0.0.1:${port}`, options.readyTimeoutMs ?? 20_000);
+      await waitReady(child, `http://127.0.0.1:${port}/-/ready`, options.readyTimeoutMs ?? 20_000);
       return running(child.process, `http://127.0.0.1:${port}`, dir);
     } catch (error) {
       lastError = error;
@@ -134,59 +134,14 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
   throw lastError instanceof Error ? lastError : new Error(String(lastError));
 }
 
-interface SpawnedPrometheus {
-  process: ChildProcess;
-  /** The last lines Prometheus logged, for error messages. */
-  output: string[];
-  exited: Promise<number | null>;
-}
-
-function spawnPrometheus(configFile: string, dataDir: string, port: number): SpawnedPrometheus {
-  const child = spawn(
-    PROMETHEUS_BIN,
-    [
-      `--config.file=${configFile}`,
-      `--storage.tsdb.path=${dataDir}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--web.enable-lifecycle',
-      '--log.level=warn',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const output: string[] = [];
-  const keep = (chunk: Buffer): void => {
-    output.push(...chunk.toString('utf8').split('\n').filter((line) => line.length > 0));
-    if (output.length > 40) output.splice(0, output.length - 40);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<number | null>((resolve) => {
-    child.once('exit', (code) => resolve(code));
-    child.once('error', (error) => {
-      output.push(String(error));
-      resolve(null);
-    });
-  });
-  return { process: child, output, exited };
-}
-
-async function waitReady(child: SpawnedPrometheus, url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let exitCode: number | null | undefined;
-  void child.exited.then((code) => (exitCode = code));
-  while (Date.now() < deadline) {
-    if (exitCode !== undefined) {
-      throw new Error(`prometheus exited (code ${exitCode}) before it was ready:\n${child.output.join('\n')}`);
-    }
-    try {
-      const response = await fetch(`${url}/-/ready`);
-      if (response.ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await sleep(100);
-  }
-  throw new Error(`prometheus at ${url} not ready after ${timeoutMs} ms:\n${child.output.join('\n')}`);
+function spawnPrometheus(configFile: string, dataDir: string, port: number): SpawnedBinary {
+  return spawnBinary('prometheus', PROMETHEUS_BIN, [
+    `--config.file=${configFile}`,
+    `--storage.tsdb.path=${dataDir}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--web.enable-lifecycle',
+    '--log.level=warn',
+  ]);
 }
 
 function running(child: ChildProcess, url: string, dir: string): RunningPrometheus {
