@@ -14,22 +14,14 @@ export interface EventError {
   message: string;
 }
 
-export type ParsedBody =
-  | {
-      ok: true;
-      events: unknown[];
-      /**
-       * The request index of each event: events[i] came from request index indexes[i].
-       * null when they are the same (events[i] is request index i) — always for JSON, and for
-       * NDJSON with no bad line — so the happy path allocates nothing for it.
-       */
-      indexes: number[] | null;
-      /** Events that did not parse (NDJSON lines); they are not in `events`. */
-      errors: EventError[];
-    }
-  | { ok: false; reason: 'invalid_json' | 'batch_too_large' | 'empty_body' | 'invalid_encoding'; message: string };
+/** Why a whole body is refused; decided before any of its events is visited. */
+export interface BodyFailure {
+  ok: false;
+  reason: 'invalid_json' | 'batch_too_large' | 'empty_body' | 'invalid_encoding';
+  message: string;
+}
 
-type Failure = Extract<ParsedBody, { ok: false }>;
+type Failure = BodyFailure;
 
 // A leading BOM is dropped; the body was checked with isUtf8 first.
 const utf8 = new TextDecoder('utf-8');
@@ -61,25 +53,6 @@ export function visitBody(body: Buffer, format: BodyFormat, maxEvents: number, v
   if (format === 'ndjson') return visitNdjsonBody(body, maxEvents, visitor);
   // Valid UTF-8 already, so this cannot throw; it drops a leading BOM.
   return visitJsonBody(utf8.decode(body), maxEvents, visitor);
-}
-
-/** All of a body's events at once (for callers that want them collected). */
-export function parseBody(body: Buffer, format: BodyFormat, maxEvents: number): ParsedBody {
-  const events: unknown[] = [];
-  const errors: EventError[] = [];
-  let indexes: number[] | null = null;
-  const visited = visitBody(body, format, maxEvents, {
-    event(value, index) {
-      if (indexes !== null) indexes.push(index);
-      else if (index !== events.length) indexes = [...events.keys(), index];
-      events.push(value);
-    },
-    error(index, message) {
-      errors.push({ index, message });
-      if (indexes === null) indexes = [...events.keys()];
-    },
-  });
-  return visited.ok ? { ok: true, events, indexes, errors } : visited;
 }
 
 /** One event (any JSON value) or an array of events. */

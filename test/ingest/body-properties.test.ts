@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseBody, type ParsedBody } from '../../src/ingest/body.js';
+import { parseBody, type ParsedBody } from '../support/parse-body.js';
 import { JsonSyntaxError, parseJsonTolerant } from '../../src/ingest/tolerant-json.js';
 import { firstInvalidUtf8Byte } from '../../src/ingest/utf8.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseBody, type ParsedBody } from '../../src/ingest/body.js';
+import { parseBody, type ParsedBody } from '../support/parse-body.js';
 import { NON_FINITE_MARKERS } from '../../src/ingest/tolerant-json.js';
 
 const MAX = 1000;
