@@ -51,7 +51,7 @@ function seriesText(name: string, labels: Record<string, string>): string {
   return text === '' ? name : `${name}{${text}}`;
 }
 
-export function escapeLabelValue(value: string): string {
+function escapeLabelValue(value: string): string {
   return value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
 }
 
