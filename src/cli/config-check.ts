@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from '../config/loader.js';
 import type { Config } from '../config/types.js';
 import { loadReference } from '../reference/io.js';
 import { checkReferenceMatchesModel } from '../reference/validate.js';
+import { modelWarnings } from '../config/model-warnings.js';
 
 export const CONFIG_CHECK_USAGE = 'usage: mlwatch config check --config FILE';
 
@@ -36,29 +37,37 @@ export async function runConfigCheck(args: string[], output: CliOutput = process
     return 1;
   }
 
-  const problems = await referenceProblems(config);
+  const { problems, warnings } = await checkReferences(config);
+  if (warnings.length > 0) output.stderr(`warnings in ${config.source_path}:\n${warnings.map((w) => `  - ${w}`).join('\n')}\n`);
   if (problems.length > 0) {
     output.stderr(`${new ConfigError(config.source_path, problems).message}\n`);
     return 1;
   }
   const features = config.models.reduce((sum, model) => sum + model.features.length, 0);
-  output.stdout(`config OK: ${config.models.length} models, ${features} features; references OK\n`);
+  const warned = warnings.length > 0 ? ` (${warnings.length} warning${warnings.length === 1 ? '' : 's'} above)` : '';
+  output.stdout(`config OK: ${config.models.length} models, ${features} features; references OK${warned}\n`);
   return 0;
 }
 
-/** Every problem with every model's reference, as `models[i].reference: ...`. */
-async function referenceProblems(config: Config): Promise<string[]> {
+/**
+ * Every problem with every model's reference, as `models[i].reference: ...`, and the
+ * warnings about each model whose reference matches it.
+ */
+async function checkReferences(config: Config): Promise<{ problems: string[]; warnings: string[] }> {
   const problems: string[] = [];
+  const warnings: string[] = [];
   // One at a time: a reference can be large, and the order of the report follows the file.
   for (const [i, model] of config.models.entries()) {
     const at = `models[${i}].reference`;
     try {
       const reference = await loadReference(model.reference);
-      for (const mismatch of checkReferenceMatchesModel(reference, model)) problems.push(`${at}: ${mismatch}`);
+      const mismatches = checkReferenceMatchesModel(reference, model);
+      for (const mismatch of mismatches) problems.push(`${at}: ${mismatch}`);
+      if (mismatches.length === 0) warnings.push(...modelWarnings(model, i, reference));
     } catch (error) {
       // A reference is user input: whatever is wrong with it is reported, not thrown.
       problems.push(`${at}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  return problems;
+  return { problems, warnings };
 }

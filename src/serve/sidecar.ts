@@ -8,6 +8,7 @@ import { Fleet } from '../monitor/fleet.js';
 import { MetricsRegistry, createCollectors } from '../metrics/registry.js';
 import { loadReference } from '../reference/io.js';
 import { checkReferenceMatchesModel } from '../reference/validate.js';
+import { modelWarnings } from '../config/model-warnings.js';
 import type { Reference } from '../reference/types.js';
 import { createIngestHandler } from '../ingest/handler.js';
 import { createMetricsApp, type Readiness } from './metrics-app.js';
@@ -57,6 +58,9 @@ export async function loadReferences(config: Config): Promise<Map<string, Refere
 export async function startSidecar(config: Config, options: SidecarOptions = {}): Promise<Sidecar> {
   const log = options.logger ?? defaultLogger;
   const references = await loadReferences(config);
+  config.models.forEach((model, i) => {
+    for (const warning of modelWarnings(model, i, references.get(model.name) as Reference)) log.warn({ model: model.name }, warning);
+  });
   const fleet = new Fleet(config, references);
   const metrics = new MetricsRegistry(createCollectors(fleet), log, { processMetrics: options.processMetrics ?? true });
   const readiness: Readiness = { ready: false };
