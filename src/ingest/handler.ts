@@ -86,6 +86,8 @@ export function createIngestHandler(
         }
         return;
       }
+      // One clock reading per request: every event of it counts in the same window bucket.
+      model.monitor.state.advance(fleet.clock());
       recorder.start(model.monitor);
       const visited = visitBody(read.body, format, config.max_batch_events, recorder);
       if (!visited.ok) {

@@ -5,8 +5,8 @@
 import type { CategoricalDriftMethod, DriftConfig, NumericDriftMethod } from '../config/types.js';
 import { chebyshevDistance, chiSquarePValue, jensenShannonDistance, psi } from '../stats/binned.js';
 import { ksFromBins, normalizedWasserstein, wassersteinFromBins, type BinnedValues } from '../stats/continuous.js';
-import type { CategoricalSlot, ModelLayout, NumericSlot, Slot } from './layout.js';
-import type { SlidingWindow } from './window.js';
+import type { Cell } from './cell.js';
+import { coarseFromFine, slotBinsOf, windowTailSums, type CategoricalSlot, type ModelLayout, type NumericSlot, type Slot } from './layout.js';
 
 export const NUMERIC_METHODS: readonly NumericDriftMethod[] = ['psi', 'jensen_shannon', 'wasserstein_normalized', 'ks'];
 export const CATEGORICAL_METHODS: readonly CategoricalDriftMethod[] = ['psi', 'jensen_shannon', 'chi2_pvalue', 'chebyshev'];
@@ -30,8 +30,22 @@ export interface DriftResult {
   durationSeconds: number;
 }
 
+/** A result with nothing computed yet (NaN scores, computedAt 0). */
+export function emptyDriftResult(layout: ModelLayout): DriftResult {
+  const slots = layout.slots.length;
+  return {
+    scores: new Float64Array(slots * METHODS_PER_SLOT).fill(NaN),
+    samples: new Float64Array(slots),
+    drifted: new Float64Array(slots).fill(NaN),
+    driftedShare: NaN,
+    computedAt: 0,
+    durationSeconds: 0,
+  };
+}
+
+/** Computes a cell's drift into the cell's result; one per model (its scratch fits the layout). */
 export class DriftComputer {
-  readonly result: DriftResult;
+  private result: DriftResult;
   private readonly windowSum: Float64Array;
   private readonly coarseWindow: Float64Array;
   private readonly decision: { numeric: number; categorical: number };
@@ -40,16 +54,8 @@ export class DriftComputer {
     private readonly layout: ModelLayout,
     private readonly config: DriftConfig,
   ) {
-    const slots = layout.slots.length;
-    this.result = {
-      scores: new Float64Array(slots * METHODS_PER_SLOT).fill(NaN),
-      samples: new Float64Array(slots),
-      drifted: new Float64Array(slots).fill(NaN),
-      driftedShare: NaN,
-      computedAt: 0,
-      durationSeconds: 0,
-    };
-    this.windowSum = new Float64Array(layout.totalBins + layout.totalTails);
+    this.result = emptyDriftResult(layout);
+    this.windowSum = new Float64Array(layout.windowWidth);
     let maxCoarse = 0;
     for (const slot of layout.slots) if (slot.kind === 'numeric') maxCoarse = Math.max(maxCoarse, slot.coarseEnd.length);
     this.coarseWindow = new Float64Array(maxCoarse);
@@ -59,9 +65,11 @@ export class DriftComputer {
     };
   }
 
-  compute(window: SlidingWindow, nowSeconds: number): DriftResult {
+  /** The drift of the cell's window as it stands (advance it first), written to cell.drift. */
+  compute(cell: Cell, nowSeconds: number): DriftResult {
     const started = process.hrtime.bigint();
-    window.sumInto(this.windowSum);
+    cell.window.sumInto(this.windowSum);
+    this.result = cell.drift;
     const { result, layout } = this;
     let judged = 0;
     let drifted = 0;
@@ -90,22 +98,18 @@ export class DriftComputer {
   }
 
   private slotSamples(slot: Slot): number {
+    const bins = slotBinsOf(this.windowSum, slot);
     let n = 0;
-    for (let b = slot.binOffset; b < slot.binOffset + slot.binCount; b++) n += this.windowSum[b];
+    for (let b = 0; b < bins.length; b++) n += bins[b];
     return n;
   }
 
   private numericScores(slot: NumericSlot, at: number): void {
-    const fine = this.windowSum.subarray(slot.binOffset, slot.binOffset + slot.binCount);
+    const fine = slotBinsOf(this.windowSum, slot);
     const coarse = this.coarseWindow.subarray(0, slot.coarseEnd.length);
-    let f = 0;
-    for (let c = 0; c < slot.coarseEnd.length; c++) {
-      let sum = 0;
-      for (; f < slot.coarseEnd[c]; f++) sum += fine[f];
-      coarse[c] = sum;
-    }
-    const tails = this.layout.totalBins + slot.tailOffset;
-    const windowValues: BinnedValues = { counts: fine, sumFirst: this.windowSum[tails], sumLast: this.windowSum[tails + 1] };
+    coarseFromFine(fine, 0, slot, coarse);
+    const tails = windowTailSums(this.layout, this.windowSum, slot);
+    const windowValues: BinnedValues = { counts: fine, sumFirst: tails.first, sumLast: tails.last };
     const referenceValues: BinnedValues = {
       counts: slot.referenceFineCounts,
       // Reference values in the first bin all equal the minimum; the last bin is empty.
@@ -120,7 +124,7 @@ export class DriftComputer {
   }
 
   private categoricalScores(slot: CategoricalSlot, at: number): void {
-    const window = this.windowSum.subarray(slot.binOffset, slot.binOffset + slot.binCount);
+    const window = slotBinsOf(this.windowSum, slot);
     const reference = slot.referenceCounts;
     const scores = this.result.scores;
     scores[at] = psi(reference, window);

@@ -83,6 +83,8 @@ export interface ModelLayout {
   totalBins: number;
   /** Length of the tail-sum arrays (2 per numeric slot). */
   totalTails: number;
+  /** Length of one drift sub-window: every bin count, then the tail sums. */
+  windowWidth: number;
   /** Classification: config class name → index; the last index (classes.length) is __other__. */
   classIndex: Map<string, number>;
   classNames: string[];
@@ -106,6 +108,7 @@ export function buildLayout(model: ModelConfig, reference: Reference): ModelLayo
     prediction,
     totalBins: cursor.bins,
     totalTails: cursor.tails,
+    windowWidth: cursor.bins + cursor.tails,
     classIndex,
     classNames,
   };
@@ -203,4 +206,27 @@ function categoricalSlot(
     falseCode: codes.get('false') ?? otherBin | OUT_OF_RANGE_FLAG,
     referenceCounts: Float64Array.from([...sketch.categories.map((c) => c.count), sketch.other_count]),
   };
+}
+
+// --- Reading the flat arrays: the offsets below are the layout's; nobody else computes them. ---
+
+/** A slot's bins in an array laid out by this layout (cumulative bins or a window sum): a view. */
+export function slotBinsOf(array: Float64Array, slot: Slot): Float64Array {
+  return array.subarray(slot.binOffset, slot.binOffset + slot.binCount);
+}
+
+/** Sum of the window values in a numeric slot's first bin (below the reference minimum) and last bin. */
+export function windowTailSums(layout: ModelLayout, window: Float64Array, slot: NumericSlot): { first: number; last: number } {
+  const at = layout.totalBins + slot.tailOffset;
+  return { first: window[at], last: window[at + 1] };
+}
+
+/** Counts per coarse bin of a numeric slot from its fine bins, which start at `offset` in `fine`. */
+export function coarseFromFine(fine: ArrayLike<number>, offset: number, slot: NumericSlot, out: Float64Array): void {
+  let f = offset;
+  for (let c = 0; c < slot.coarseEnd.length; c++) {
+    let sum = 0;
+    for (const end = offset + slot.coarseEnd[c]; f < end; f++) sum += fine[f];
+    out[c] = sum;
+  }
 }

@@ -2,19 +2,19 @@
 // prediction, the version and the latency into the model's state. Knows nothing of HTTP.
 import type { ModelConfig } from '../config/types.js';
 import type { Reference } from '../reference/types.js';
+import type { Cell } from './cell.js';
 import { buildLayout, type ModelLayout } from './layout.js';
 import { recordPrediction } from './prediction.js';
 import { compileFeatureReader, type FeatureReader } from './feature-reader.js';
 import { recordCategorical, recordNumeric } from './record.js';
-import { createModelState, type ModelState } from './state.js';
-import { VersionIndex } from './versions.js';
+import { ModelState } from './state.js';
+import type { VersionIndex } from './versions.js';
 
 type Json = Record<string, unknown>;
 
 export class ModelMonitor {
   readonly layout: ModelLayout;
   readonly state: ModelState;
-  readonly versions: VersionIndex;
   /** Reads the features of an event, in slot order, into `featureValues` (reused). */
   private readonly readFeatures: FeatureReader;
   private readonly featureValues: unknown[];
@@ -24,10 +24,11 @@ export class ModelMonitor {
     readonly reference: Reference,
     /** Upper bounds of the latency histogram, seconds, strictly increasing. */
     readonly latencyBuckets: readonly number[],
+    /** Time at start-up, Unix milliseconds: the drift window's first bucket. */
+    nowMs = Date.now(),
   ) {
     this.layout = buildLayout(model, reference);
-    this.state = createModelState(this.layout, latencyBuckets.length);
-    this.versions = new VersionIndex(model.version, model.max_versions);
+    this.state = new ModelState(this.layout, latencyBuckets, nowMs);
     this.readFeatures = compileFeatureReader(model.features.map((f) => f.name));
     this.featureValues = new Array<unknown>(model.features.length).fill(undefined);
   }
@@ -41,7 +42,8 @@ export class ModelMonitor {
     if (problem !== null) return problem;
     const e = event as Json;
     const features = e.features as Json;
-    const { layout, state } = this;
+    const layout = this.layout;
+    const cell = this.state.whole;
     const slots = layout.slots;
     const values = this.featureValues;
     this.readFeatures(features, values);
@@ -50,26 +52,29 @@ export class ModelMonitor {
       const value = values[i];
       if (value !== undefined) known++;
       const slot = slots[i];
-      if (slot.kind === 'numeric') recordNumeric(layout, state, slot, value);
-      else recordCategorical(state, slot, value);
+      if (slot.kind === 'numeric') recordNumeric(cell, slot, value);
+      else recordCategorical(cell, slot, value);
     }
     // Counting keys (not naming them) keeps unknown fields cheap and label-free.
     let total = 0;
     for (const key in features) if (Object.prototype.hasOwnProperty.call(features, key)) total++;
-    if (total > known) state.unknownFields.count += total - known;
-    recordPrediction(layout, state, e.prediction);
-    state.versionCounts[this.versions.indexOf(e.model_version as string | undefined)]++;
-    if (e.latency_ms !== undefined) this.recordLatency((e.latency_ms as number) / 1000);
+    if (total > known) cell.countUnknownFields(total - known);
+    recordPrediction(cell, e.prediction);
+    cell.countVersion(this.state.versions.indexOf(e.model_version as string | undefined));
+    if (e.latency_ms !== undefined) this.recordLatency(cell, (e.latency_ms as number) / 1000);
     return null;
   }
 
-  private recordLatency(seconds: number): void {
+  /** The versions seen, by index (the names live in the state). */
+  get versions(): VersionIndex {
+    return this.state.versions;
+  }
+
+  private recordLatency(cell: Cell, seconds: number): void {
     const buckets = this.latencyBuckets;
     let b = 0;
     while (b < buckets.length && seconds > buckets[b]) b++;
-    this.state.latencyBuckets[b]++;
-    this.state.latency.sum += seconds;
-    this.state.latency.count++;
+    cell.addLatency(b, seconds);
   }
 }
 

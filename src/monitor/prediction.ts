@@ -1,36 +1,30 @@
 // The model output of one event, per task: a number, or { label?, score?, scores? }.
 // Regression and binary models bin a numeric value/score; classifiers also count the
 // predicted class. A bad prediction is a quality signal on the prediction, never a rejection.
-import {
-  QUALITY_COUNTERS,
-  Q_MISSING,
-  Q_NON_FINITE,
-  Q_OUT_OF_RANGE,
-  Q_TYPE_ERRORS,
-  type ModelLayout,
-  type NumericSlot,
-} from './layout.js';
+import type { Cell } from './cell.js';
+import { Q_MISSING, Q_NON_FINITE, Q_OUT_OF_RANGE, Q_TYPE_ERRORS, type ModelLayout, type NumericSlot } from './layout.js';
 import { isNonFiniteMarker, recordCategorical, recordNumeric } from './record.js';
-import type { ModelState } from './state.js';
 
 type Json = Record<string, unknown>;
 
-export function recordPrediction(layout: ModelLayout, state: ModelState, prediction: unknown): void {
+export function recordPrediction(cell: Cell, prediction: unknown): void {
+  const layout = cell.layout;
   const slot = layout.prediction;
   if (slot.kind === 'categorical') {
     const label = multiclassLabel(layout, prediction);
-    recordCategorical(state, slot, label);
-    if (typeof label === 'string') countClass(layout, state, label);
+    recordCategorical(cell, slot, label);
+    if (typeof label === 'string') countClass(cell, label);
     return;
   }
   if (layout.model.task === 'regression') {
-    recordNumeric(layout, state, slot, numericValue(prediction));
+    recordNumeric(cell, slot, numericValue(prediction));
     return;
   }
-  recordBinary(layout, state, slot, prediction);
+  recordBinary(cell, slot, prediction);
 }
 
-function recordBinary(layout: ModelLayout, state: ModelState, slot: NumericSlot, prediction: unknown): void {
+function recordBinary(cell: Cell, slot: NumericSlot, prediction: unknown): void {
+  const layout = cell.layout;
   let score: unknown;
   let label: unknown;
   if (typeof prediction === 'string') {
@@ -42,17 +36,14 @@ function recordBinary(layout: ModelLayout, state: ModelState, slot: NumericSlot,
     score = prediction;
   }
   if (label === undefined && score === undefined) {
-    state.quality[slot.index * QUALITY_COUNTERS + Q_MISSING]++;
+    cell.countQuality(slot, Q_MISSING);
     return;
   }
   // The score feeds prediction drift; a label alone still counts the class.
-  if (score !== undefined) recordNumeric(layout, state, slot, score);
-  if (typeof label === 'string') countClass(layout, state, label);
-  else if (label !== undefined && label !== null) state.quality[slot.index * QUALITY_COUNTERS + Q_TYPE_ERRORS]++;
-  else if (typeof score === 'number') {
-    const positive = score >= layout.model.prediction.decision_threshold ? 1 : 0;
-    state.classCounts[positive]++;
-  }
+  if (score !== undefined) recordNumeric(cell, slot, score);
+  if (typeof label === 'string') countClass(cell, label);
+  else if (label !== undefined && label !== null) cell.countQuality(slot, Q_TYPE_ERRORS);
+  else if (typeof score === 'number') cell.countClass(score >= layout.model.prediction.decision_threshold ? 1 : 0);
 }
 
 function numericValue(prediction: unknown): unknown {
@@ -84,18 +75,16 @@ function multiclassLabel(layout: ModelLayout, prediction: unknown): unknown {
   return best >= 0 ? classes[best] : scores === undefined ? undefined : NaN;
 }
 
-function countClass(layout: ModelLayout, state: ModelState, label: string): void {
+function countClass(cell: Cell, label: string): void {
+  const layout = cell.layout;
   const index = layout.classIndex.get(label);
   if (index !== undefined) {
-    state.classCounts[index]++;
+    cell.countClass(index);
     return;
   }
-  state.classCounts[layout.classNames.length - 1]++;
+  cell.countClass(layout.classNames.length - 1);
   // A binary model's unknown label: the score slot holds its quality counters.
-  if (layout.prediction.kind === 'numeric') {
-    const q = layout.prediction.index * QUALITY_COUNTERS;
-    state.quality[q + (isNonFiniteMarker(label) ? Q_NON_FINITE : Q_OUT_OF_RANGE)]++;
-  }
+  if (layout.prediction.kind === 'numeric') cell.countQuality(layout.prediction, isNonFiniteMarker(label) ? Q_NON_FINITE : Q_OUT_OF_RANGE);
 }
 
 function isObject(value: unknown): value is Json {

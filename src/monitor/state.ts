@@ -1,39 +1,47 @@
-// The per-model numbers the hot path writes and the collectors read: plain typed
-// arrays indexed by the layout, so the state serialises as is for checkpoints.
-import { QUALITY_COUNTERS, type ModelLayout } from './layout.js';
-import { SlidingWindow } from './window.js';
+// A model's whole state: the layout every cell shares, the cells, the version index, and a
+// fingerprint of what the layout was built from — everything a checkpoint needs to be read
+// back by a later process, and nothing that points outside it.
+import { createHash } from 'node:crypto';
+import type { ModelConfig } from '../config/types.js';
+import type { Reference } from '../reference/types.js';
+import { Cell } from './cell.js';
+import type { ModelLayout } from './layout.js';
+import { VersionIndex } from './versions.js';
 
-export interface ModelState {
-  /** Quality counters, slot-major: quality[slot * QUALITY_COUNTERS + Q_*]. */
-  quality: Float64Array;
-  /** Cumulative counts per bin since start (fine bins for numeric slots). */
-  bins: Float64Array;
-  /** Per slot: sum of the numeric values binned (the histogram's _sum). */
-  sums: Float64Array;
-  /** The drift window: each sub-window holds totalBins bin counts then totalTails tail sums. */
-  window: SlidingWindow;
-  /** Predicted classes, config order, last is __other__ (classification only). */
-  classCounts: Float64Array;
-  /** Accepted events per version index (see VersionIndex), last is __other__. */
-  versionCounts: Float64Array;
-  /** Latency histogram: non-cumulative bucket counts (last is +Inf), sum and count. */
-  latencyBuckets: Float64Array;
-  latency: { sum: number; count: number };
-  /** Unknown fields seen in `features`. */
-  unknownFields: { count: number };
+export class ModelState {
+  readonly versions: VersionIndex;
+  /** Every cell of the model; cells[0] is the whole model (until slices add more). */
+  readonly cells: Cell[];
+  /** sha256 of the model's config (without the reference's path) and the reference checksum. */
+  readonly fingerprint: string;
+
+  constructor(
+    readonly layout: ModelLayout,
+    latencyBuckets: readonly number[],
+    nowMs: number,
+  ) {
+    const model = layout.model;
+    this.versions = new VersionIndex(model.version, model.max_versions);
+    const shape = { latencyBucketCount: latencyBuckets.length, versionCount: model.max_versions + 1, nowMs };
+    this.cells = [new Cell(layout, shape)];
+    this.fingerprint = layoutFingerprint(model, layout.reference, latencyBuckets);
+  }
+
+  /** The cell of the whole model. */
+  get whole(): Cell {
+    return this.cells[0];
+  }
+
+  /** Move every cell's window to the time bucket of `nowMs`. */
+  advance(nowMs: number): void {
+    for (const cell of this.cells) cell.window.advance(nowMs);
+  }
 }
 
-export function createModelState(layout: ModelLayout, latencyBucketCount: number): ModelState {
-  const slots = layout.slots.length;
-  return {
-    quality: new Float64Array(slots * QUALITY_COUNTERS),
-    bins: new Float64Array(layout.totalBins),
-    sums: new Float64Array(slots),
-    window: new SlidingWindow(layout.model.drift.sub_windows, layout.totalBins + layout.totalTails),
-    classCounts: new Float64Array(layout.classNames.length),
-    versionCounts: new Float64Array(layout.model.max_versions + 1),
-    latencyBuckets: new Float64Array(latencyBucketCount + 1),
-    latency: { sum: 0, count: 0 },
-    unknownFields: { count: 0 },
-  };
+export function layoutFingerprint(model: ModelConfig, reference: Reference, latencyBuckets: readonly number[]): string {
+  // The reference's path may move with the config file; its checksum says what it holds.
+  const { reference: _path, ...settings } = model;
+  return createHash('sha256')
+    .update(JSON.stringify({ settings, reference: reference.checksum, latencyBuckets }))
+    .digest('hex');
 }

@@ -3,9 +3,10 @@ import type { Fleet } from '../monitor/fleet.js';
 
 export function landingPage(fleet: Fleet, ready: boolean): string {
   const rows = fleet.models
-    .map(({ monitor, drift }) => {
+    .map(({ monitor }) => {
       const { model, reference } = monitor;
-      const computed = drift.result.computedAt > 0 ? new Date(drift.result.computedAt * 1000).toISOString() : 'not yet';
+      const drift = monitor.state.whole.drift;
+      const computed = drift.computedAt > 0 ? new Date(drift.computedAt * 1000).toISOString() : 'not yet';
       return `<tr><td>${escape(model.name)}</td><td>${escape(model.task)}</td><td>${escape(model.version)}</td>` +
         `<td>${model.features.length}</td><td>${reference.rows} rows, built ${escape(reference.created_at)}, ` +
         `checksum ${escape(reference.checksum.slice(0, 12))}</td><td>${computed}</td></tr>`;

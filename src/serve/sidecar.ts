@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config, ListenAddress } from '../config/types.js';
 import { logger as defaultLogger, type Logger } from '../log.js';
-import { Fleet } from '../monitor/fleet.js';
+import { Fleet, type Clock } from '../monitor/fleet.js';
 import { MetricsRegistry, createCollectors } from '../metrics/registry.js';
 import { loadReference } from '../reference/io.js';
 import { checkReferenceMatchesModel } from '../reference/validate.js';
@@ -19,6 +19,8 @@ export interface SidecarOptions {
   /** Export the Node.js process metrics (default true; tests running several sidecars in one process turn it off). */
   processMetrics?: boolean;
   logger?: Logger;
+  /** The time the drift windows follow (default the system clock); tests move it forward. */
+  clock?: Clock;
 }
 
 export interface Sidecar {
@@ -61,7 +63,7 @@ export async function startSidecar(config: Config, options: SidecarOptions = {})
   config.models.forEach((model, i) => {
     for (const warning of modelWarnings(model, i, references.get(model.name) as Reference)) log.warn({ model: model.name }, warning);
   });
-  const fleet = new Fleet(config, references);
+  const fleet = new Fleet(config, references, options.clock);
   const metrics = new MetricsRegistry(createCollectors(fleet), log, { processMetrics: options.processMetrics ?? true });
   const readiness: Readiness = { ready: false };
 

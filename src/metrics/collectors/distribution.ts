@@ -1,7 +1,8 @@
 // Distributions since start and the reference to compare them with: numeric features
 // and predictions as histograms on the reference's coarse edges, categories and classes
 // as counters, and the reference's per-bin shares (fixed, made once).
-import type { CategoricalSlot, NumericSlot } from '../../monitor/layout.js';
+import type { Cell } from '../../monitor/cell.js';
+import type { CategoricalSlot, NumericSlot, Slot } from '../../monitor/layout.js';
 import type { Fleet, MonitoredModel } from '../../monitor/fleet.js';
 import { METRICS } from '../definitions.js';
 import { families, type Collector } from '../collector.js';
@@ -9,17 +10,17 @@ import { fillHistogram, formatLe, histogramSamples, type Sample } from '../famil
 
 interface HistogramBinding {
   samples: Sample[];
+  cell: Cell;
   slot: NumericSlot;
-  bins: Float64Array;
-  sums: Float64Array;
   /** Coarse bucket counts, made once and refilled each scrape. */
   coarse: Float64Array;
 }
 
+/** Category counts of a categorical slot, or (slot null) the predicted classes. */
 interface CountBinding {
   samples: Sample[];
-  counts: Float64Array;
-  offset: number;
+  cell: Cell;
+  slot: Slot | null;
 }
 
 export class DistributionCollector implements Collector {
@@ -44,7 +45,8 @@ export class DistributionCollector implements Collector {
 
   private bindModel({ monitor }: MonitoredModel): void {
     const model = monitor.model.name;
-    const { state, layout } = monitor;
+    const { layout } = monitor;
+    const cell = monitor.state.whole;
     for (const slot of layout.slots) {
       const isPrediction = slot === layout.prediction;
       const labels: Record<string, string> = isPrediction ? { model } : { model, feature: slot.name };
@@ -52,13 +54,13 @@ export class DistributionCollector implements Collector {
         const family = isPrediction ? this.f.predictionValue : this.f.featureValue;
         const samples = histogramSamples(family.name, labels, slot.coarseEdges);
         family.samples.push(...samples);
-        this.histograms.push({ samples, slot, bins: state.bins, sums: state.sums, coarse: new Float64Array(slot.coarseEnd.length) });
+        this.histograms.push({ samples, cell, slot, coarse: new Float64Array(slot.coarseEnd.length) });
         const ratio = isPrediction ? this.f.predictionReferenceBinRatio : this.f.featureReferenceBinRatio;
         ratio.samples.push(...binRatios(slot, labels));
       } else if (!isPrediction) {
         const samples = slot.categories.map((category) => ({ labels: { ...labels, category }, value: 0 }));
         this.f.featureCategory.samples.push(...samples);
-        this.counts.push({ samples, counts: state.bins, offset: slot.binOffset });
+        this.counts.push({ samples, cell, slot });
         this.f.featureReferenceCategoryRatio.samples.push(...categoryRatios(slot, labels, 'category'));
       } else {
         this.f.predictionReferenceClassRatio.samples.push(...categoryRatios(slot, labels, 'class'));
@@ -67,23 +69,18 @@ export class DistributionCollector implements Collector {
     if (monitor.model.task !== 'regression') {
       const samples = layout.classNames.map((name) => ({ labels: { model, class: name }, value: 0 }));
       this.f.predictedClass.samples.push(...samples);
-      this.counts.push({ samples, counts: state.classCounts, offset: 0 });
+      this.counts.push({ samples, cell, slot: null });
     }
   }
 
   update(): void {
     for (const h of this.histograms) {
-      const { slot, coarse, bins } = h;
-      let f = slot.binOffset;
-      for (let c = 0; c < slot.coarseEnd.length; c++) {
-        let sum = 0;
-        for (const end = slot.binOffset + slot.coarseEnd[c]; f < end; f++) sum += bins[f];
-        coarse[c] = sum;
-      }
-      fillHistogram(h.samples, coarse, h.sums[slot.index]);
+      h.cell.coarseCountsInto(h.slot, h.coarse);
+      fillHistogram(h.samples, h.coarse, h.cell.valueSum(h.slot));
     }
     for (const c of this.counts) {
-      for (let i = 0; i < c.samples.length; i++) c.samples[i].value = c.counts[c.offset + i];
+      const { cell, slot, samples } = c;
+      for (let i = 0; i < samples.length; i++) samples[i].value = slot === null ? cell.classCount(i) : cell.binCount(slot, i);
     }
   }
 }

@@ -79,7 +79,7 @@ export class DriftCollector implements Collector {
       driftComputeDuration: [] as Sample[],
     };
     for (const m of this.fleet.models) {
-      const result = m.drift.result;
+      const result = m.monitor.state.whole.drift;
       const slots = this.perModel[m.index];
       for (let s = 0; s < slots.length; s++) {
         const made = slots[s];

@@ -1,24 +1,19 @@
 // Data quality per feature and for the prediction: values, missing, type errors,
 // out of range, non-finite — read from the monitors' quality counters — and what to expect
 // of nulls (declared nullable, the reference's null rate), fixed at start-up.
-import {
-  QUALITY_COUNTERS,
-  Q_MISSING,
-  Q_NON_FINITE,
-  Q_OUT_OF_RANGE,
-  Q_TYPE_ERRORS,
-  Q_VALUES,
-} from '../../monitor/layout.js';
+import type { Cell } from '../../monitor/cell.js';
+import { Q_MISSING, Q_NON_FINITE, Q_OUT_OF_RANGE, Q_TYPE_ERRORS, Q_VALUES, type Slot } from '../../monitor/layout.js';
 import type { Fleet } from '../../monitor/fleet.js';
 import { METRICS } from '../definitions.js';
 import { families, type Collector } from '../collector.js';
 import type { MetricFamily, Sample } from '../family.js';
 
-/** Where one sample's value lives: a model's quality array and the index in it. */
+/** Where one sample's value lives: a cell's quality counter of one slot. */
 interface Binding {
   sample: Sample;
-  quality: Float64Array;
-  at: number;
+  cell: Cell;
+  slot: Slot;
+  counter: number;
 }
 
 export class QualityCollector implements Collector {
@@ -45,13 +40,13 @@ export class QualityCollector implements Collector {
     const predictionFamilies = [this.f.predictionValues, this.f.predictionMissing, this.f.predictionTypeErrors, this.f.predictionOutOfRange, this.f.predictionNonFinite];
     const counters = [Q_VALUES, Q_MISSING, Q_TYPE_ERRORS, Q_OUT_OF_RANGE, Q_NON_FINITE];
     for (const { monitor } of fleet.models) {
-      const quality = monitor.state.quality;
+      const cell = monitor.state.whole;
       const model = monitor.model.name;
       for (const slot of monitor.layout.slots) {
         const isPrediction = slot === monitor.layout.prediction;
         const labels: Record<string, string> = isPrediction ? { model } : { model, feature: slot.name };
         const targets = isPrediction ? predictionFamilies : featureFamilies;
-        counters.forEach((counter, k) => this.bind(targets[k], labels, quality, slot.index * QUALITY_COUNTERS + counter));
+        counters.forEach((counter, k) => this.bind(targets[k], labels, cell, slot, counter));
       }
       for (const feature of monitor.model.features) {
         const labels = { model, feature: feature.name };
@@ -64,13 +59,13 @@ export class QualityCollector implements Collector {
     }
   }
 
-  private bind(family: MetricFamily, labels: Record<string, string>, quality: Float64Array, at: number): void {
+  private bind(family: MetricFamily, labels: Record<string, string>, cell: Cell, slot: Slot, counter: number): void {
     const sample = { labels, value: 0 };
     family.samples.push(sample);
-    this.bindings.push({ sample, quality, at });
+    this.bindings.push({ sample, cell, slot, counter });
   }
 
   update(): void {
-    for (const b of this.bindings) b.sample.value = b.quality[b.at];
+    for (const b of this.bindings) b.sample.value = b.cell.qualityCount(b.slot, b.counter);
   }
 }

@@ -44,15 +44,17 @@ export class TrafficCollector implements Collector {
     const predictions: Sample[] = [];
     for (const m of this.fleet.models) {
       const { monitor } = m;
-      fillHistogram(this.latencySamples[m.index], monitor.state.latencyBuckets, monitor.state.latency.sum);
-      this.f.unknownFields.samples[m.index].value = monitor.state.unknownFields.count;
-      const counts = monitor.state.versionCounts;
+      const cell = monitor.state.whole;
+      fillHistogram(this.latencySamples[m.index], cell.latencyBuckets, cell.latencySum);
+      this.f.unknownFields.samples[m.index].value = cell.unknownFields;
+      const versions = monitor.state.versions;
       const cache = this.versionSamples[m.index];
-      for (let v = 0; v < counts.length; v++) {
+      for (let v = 0; v <= versions.capacity; v++) {
+        const count = cell.versionCount(v);
         // The expected version is always exported; others once they have been seen.
-        if (v !== 0 && counts[v] === 0) continue;
-        cache[v] ??= { labels: { model: monitor.model.name, version: monitor.versions.nameOf(v) }, value: 0 };
-        cache[v].value = counts[v];
+        if (v !== 0 && count === 0) continue;
+        cache[v] ??= { labels: { model: monitor.model.name, version: versions.nameOf(v) }, value: 0 };
+        cache[v].value = count;
         predictions.push(cache[v]);
       }
     }

@@ -1,0 +1,146 @@
+// One cell of a model's state — today the whole model; with slices, one (variant, segment
+// value) — over the model's single layout: its counters, cumulative bins, time-stamped drift
+// window and last drift result. Every read and write of the cell's arrays goes through these
+// methods, with offsets the layout fixed at start-up: nothing else computes an index into
+// them. The arrays are plain data, so a cell serialises as it is. Writes run on the hot path:
+// no allocation, no strings.
+import { QUALITY_COUNTERS, coarseFromFine, type CategoricalSlot, type ModelLayout, type NumericSlot, type Slot } from './layout.js';
+import { emptyDriftResult, type DriftResult } from './drift.js';
+import { TimeWindow } from './window.js';
+
+/** Per-cell totals without a slot, in one array so the cell stays a set of typed arrays. */
+const LATENCY_SUM = 0;
+const LATENCY_COUNT = 1;
+const UNKNOWN_FIELDS = 2;
+const TOTALS = 3;
+
+export interface CellShape {
+  /** Latency histogram upper bounds (the +Inf bucket comes after them). */
+  latencyBucketCount: number;
+  /** Version indexes (the last is __other__). */
+  versionCount: number;
+  nowMs: number;
+}
+
+export class Cell {
+  /** Quality counters, slot-major (see qualityCount). */
+  readonly quality: Float64Array;
+  /** Cumulative counts per bin since start (fine bins for numeric slots). */
+  readonly bins: Float64Array;
+  /** Per slot: sum of the numeric values binned (the histogram's _sum). */
+  readonly sums: Float64Array;
+  /** Predicted classes in the layout's class order, the last is __other__. */
+  readonly classCounts: Float64Array;
+  /** Accepted events per version index, the last is __other__. */
+  readonly versionCounts: Float64Array;
+  /** Latency histogram: non-cumulative bucket counts, the last is +Inf. */
+  readonly latencyBuckets: Float64Array;
+  readonly totals: Float64Array;
+  readonly window: TimeWindow;
+  /** The last drift computed from the window (NaN scores before the first). */
+  drift: DriftResult;
+
+  constructor(
+    readonly layout: ModelLayout,
+    shape: CellShape,
+  ) {
+    const slots = layout.slots.length;
+    this.quality = new Float64Array(slots * QUALITY_COUNTERS);
+    this.bins = new Float64Array(layout.totalBins);
+    this.sums = new Float64Array(slots);
+    this.classCounts = new Float64Array(layout.classNames.length);
+    this.versionCounts = new Float64Array(shape.versionCount);
+    this.latencyBuckets = new Float64Array(shape.latencyBucketCount + 1);
+    this.totals = new Float64Array(TOTALS);
+    const drift = layout.model.drift;
+    this.window = new TimeWindow(drift.sub_windows, layout.windowWidth, (drift.window_seconds * 1000) / drift.sub_windows, shape.nowMs);
+    this.drift = emptyDriftResult(layout);
+  }
+
+  // --- writes (the hot path) ---
+
+  countQuality(slot: Slot, counter: number): void {
+    this.quality[slot.index * QUALITY_COUNTERS + counter]++;
+  }
+
+  /** A finite number into its fine bin: cumulative bins, the histogram sum, the window. */
+  addNumber(slot: NumericSlot, bin: number, value: number): void {
+    const at = slot.binOffset + bin;
+    this.bins[at]++;
+    this.sums[slot.index] += value;
+    const window = this.window.current;
+    window[at]++;
+    // Tail sums make the window's Wasserstein exact beyond the reference min and max.
+    if (bin === 0) window[this.layout.totalBins + slot.tailOffset] += value;
+    else if (bin === slot.binCount - 1) window[this.layout.totalBins + slot.tailOffset + 1] += value;
+  }
+
+  addCategory(slot: CategoricalSlot, bin: number): void {
+    const at = slot.binOffset + bin;
+    this.bins[at]++;
+    this.window.current[at]++;
+  }
+
+  countClass(classIndex: number): void {
+    this.classCounts[classIndex]++;
+  }
+
+  countVersion(versionIndex: number): void {
+    this.versionCounts[versionIndex]++;
+  }
+
+  addLatency(bucket: number, seconds: number): void {
+    this.latencyBuckets[bucket]++;
+    this.totals[LATENCY_SUM] += seconds;
+    this.totals[LATENCY_COUNT]++;
+  }
+
+  countUnknownFields(n: number): void {
+    this.totals[UNKNOWN_FIELDS] += n;
+  }
+
+  // --- reads (scrapes, drift, tests) ---
+
+  qualityCount(slot: Slot, counter: number): number {
+    return this.quality[slot.index * QUALITY_COUNTERS + counter];
+  }
+
+  /** Cumulative count of bin `bin` of the slot (fine bin for numeric, category for categorical). */
+  binCount(slot: Slot, bin: number): number {
+    return this.bins[slot.binOffset + bin];
+  }
+
+  /** The slot's cumulative bin counts: a view, for code off the hot path. */
+  slotBins(slot: Slot): Float64Array {
+    return this.bins.subarray(slot.binOffset, slot.binOffset + slot.binCount);
+  }
+
+  /** The slot's cumulative counts per coarse bin (the exported histogram's buckets) into `out`. */
+  coarseCountsInto(slot: NumericSlot, out: Float64Array): void {
+    coarseFromFine(this.bins, slot.binOffset, slot, out);
+  }
+
+  classCount(classIndex: number): number {
+    return this.classCounts[classIndex];
+  }
+
+  versionCount(versionIndex: number): number {
+    return this.versionCounts[versionIndex];
+  }
+
+  valueSum(slot: Slot): number {
+    return this.sums[slot.index];
+  }
+
+  get latencySum(): number {
+    return this.totals[LATENCY_SUM];
+  }
+
+  get latencyCount(): number {
+    return this.totals[LATENCY_COUNT];
+  }
+
+  get unknownFields(): number {
+    return this.totals[UNKNOWN_FIELDS];
+  }
+}
