@@ -47,6 +47,7 @@ export const DEFAULT_REFERENCE_BUILD: ReferenceBuildConfig = {
   bins: 10,
   top_categories: 50,
   prediction_column: 'prediction',
+  min_segment_rows: 200,
 };
 
 export const DEFAULT_PREDICTION: Omit<PredictionConfig, 'range'> = {
@@ -54,3 +55,8 @@ export const DEFAULT_PREDICTION: Omit<PredictionConfig, 'range'> = {
 };
 
 export const DEFAULT_MAX_VERSIONS = 5;
+
+export const DEFAULT_VARIANT_PAIRING = { pairing_ttl_seconds: 60, max_pending_pairs: 100_000 };
+
+/** Cells per model: with the bench's 50 features a cell is ~1.4 MB, so 64 cells bound a model near 90 MB. */
+export const DEFAULT_MAX_CELLS = 64;

@@ -5,6 +5,8 @@
 // them. The arrays are plain data, so a cell serialises as it is. Writes run on the hot path:
 // no allocation, no strings.
 import { QUALITY_COUNTERS, coarseFromFine, type CategoricalSlot, type ModelLayout, type NumericSlot, type Slot } from './layout.js';
+import type { CellKey } from './cell-index.js';
+import type { CellReader } from './cell-reader.js';
 import { emptyDriftResult, type DriftResult } from './drift.js';
 import { TimeWindow } from './window.js';
 
@@ -22,7 +24,7 @@ export interface CellShape {
   nowMs: number;
 }
 
-export class Cell {
+export class Cell implements CellReader {
   /** Quality counters, slot-major (see qualityCount). */
   readonly quality: Float64Array;
   /** Cumulative counts per bin since start (fine bins for numeric slots). */
@@ -42,6 +44,8 @@ export class Cell {
 
   constructor(
     readonly layout: ModelLayout,
+    /** Which variant or segment value this cell holds. */
+    readonly key: CellKey,
     shape: CellShape,
   ) {
     const slots = layout.slots.length;
@@ -99,6 +103,14 @@ export class Cell {
     this.totals[UNKNOWN_FIELDS] += n;
   }
 
+  /** Bytes of this cell's arrays. */
+  get bytes(): number {
+    let total = this.quality.byteLength + this.bins.byteLength + this.sums.byteLength + this.classCounts.byteLength;
+    total += this.versionCounts.byteLength + this.latencyBuckets.byteLength + this.totals.byteLength;
+    for (const sub of this.window.subWindows) total += sub.byteLength;
+    return total + this.window.buckets.byteLength + this.drift.scores.byteLength + this.drift.samples.byteLength + this.drift.drifted.byteLength;
+  }
+
   // --- reads (scrapes, drift, tests) ---
 
   qualityCount(slot: Slot, counter: number): number {
@@ -130,6 +142,14 @@ export class Cell {
 
   valueSum(slot: Slot): number {
     return this.sums[slot.index];
+  }
+
+  latencyBucketCount(bucket: number): number {
+    return this.latencyBuckets[bucket];
+  }
+
+  sumWindowInto(target: Float64Array): void {
+    this.window.sumInto(target);
   }
 
   get latencySum(): number {

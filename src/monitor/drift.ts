@@ -5,7 +5,7 @@
 import type { CategoricalDriftMethod, DriftConfig, NumericDriftMethod } from '../config/types.js';
 import { chebyshevDistance, chiSquarePValue, jensenShannonDistance, psi } from '../stats/binned.js';
 import { ksFromBins, normalizedWasserstein, wassersteinFromBins, type BinnedValues } from '../stats/continuous.js';
-import type { Cell } from './cell.js';
+import type { CellReader } from './cell-reader.js';
 import { coarseFromFine, slotBinsOf, windowTailSums, type CategoricalSlot, type ModelLayout, type NumericSlot, type Slot } from './layout.js';
 
 export const NUMERIC_METHODS: readonly NumericDriftMethod[] = ['psi', 'jensen_shannon', 'wasserstein_normalized', 'ks'];
@@ -66,9 +66,9 @@ export class DriftComputer {
   }
 
   /** The drift of the cell's window as it stands (advance it first), written to cell.drift. */
-  compute(cell: Cell, nowSeconds: number): DriftResult {
+  compute(cell: CellReader, nowSeconds: number): DriftResult {
     const started = process.hrtime.bigint();
-    cell.window.sumInto(this.windowSum);
+    cell.sumWindowInto(this.windowSum);
     this.result = cell.drift;
     const { result, layout } = this;
     let judged = 0;

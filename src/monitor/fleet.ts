@@ -62,7 +62,7 @@ export class Fleet {
   computeDrift(m: MonitoredModel, nowMs = this.clock()): void {
     const state = m.monitor.state;
     state.advance(nowMs);
-    for (const cell of state.cells) m.drift.compute(cell, nowMs / 1000);
+    for (const subject of state.driftSubjects) m.drift.compute(subject, nowMs / 1000);
   }
 
   computeAllDrift(nowMs = this.clock()): void {

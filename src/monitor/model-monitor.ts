@@ -2,11 +2,11 @@
 // prediction, the version and the latency into the model's state. Knows nothing of HTTP.
 import type { ModelConfig } from '../config/types.js';
 import type { Reference } from '../reference/types.js';
-import type { Cell } from './cell.js';
-import { buildLayout, type ModelLayout } from './layout.js';
-import { recordPrediction } from './prediction.js';
+import { BIN_MASK, buildLayout, type ModelLayout } from './layout.js';
+import { EventOutcome } from './outcome.js';
+import { resolvePrediction } from './prediction.js';
 import { compileFeatureReader, type FeatureReader } from './feature-reader.js';
-import { recordCategorical, recordNumeric } from './record.js';
+import { resolveCategorical, resolveNumeric } from './record.js';
 import { ModelState } from './state.js';
 import type { VersionIndex } from './versions.js';
 
@@ -18,6 +18,8 @@ export class ModelMonitor {
   /** Reads the features of an event, in slot order, into `featureValues` (reused). */
   private readonly readFeatures: FeatureReader;
   private readonly featureValues: unknown[];
+  /** The event being recorded, resolved once for all its cells (reused). */
+  private readonly outcome: EventOutcome;
 
   constructor(
     readonly model: ModelConfig,
@@ -31,6 +33,7 @@ export class ModelMonitor {
     this.state = new ModelState(this.layout, latencyBuckets, nowMs);
     this.readFeatures = compileFeatureReader(model.features.map((f) => f.name));
     this.featureValues = new Array<unknown>(model.features.length).fill(undefined);
+    this.outcome = new EventOutcome(this.layout);
   }
 
   /**
@@ -42,8 +45,7 @@ export class ModelMonitor {
     if (problem !== null) return problem;
     const e = event as Json;
     const features = e.features as Json;
-    const layout = this.layout;
-    const cell = this.state.whole;
+    const { layout, outcome } = this;
     const slots = layout.slots;
     const values = this.featureValues;
     this.readFeatures(features, values);
@@ -52,17 +54,34 @@ export class ModelMonitor {
       const value = values[i];
       if (value !== undefined) known++;
       const slot = slots[i];
-      if (slot.kind === 'numeric') recordNumeric(cell, slot, value);
-      else recordCategorical(cell, slot, value);
+      if (slot.kind === 'numeric') resolveNumeric(outcome, slot, value);
+      else resolveCategorical(outcome, slot, value);
     }
     // Counting keys (not naming them) keeps unknown fields cheap and label-free.
     let total = 0;
     for (const key in features) if (Object.prototype.hasOwnProperty.call(features, key)) total++;
-    if (total > known) cell.countUnknownFields(total - known);
-    recordPrediction(cell, e.prediction);
-    cell.countVersion(this.state.versions.indexOf(e.model_version as string | undefined));
-    if (e.latency_ms !== undefined) this.recordLatency(cell, (e.latency_ms as number) / 1000);
+    outcome.unknownFields = total - known;
+    resolvePrediction(layout, outcome, e.prediction);
+    outcome.version = this.state.versions.indexOf(e.model_version as string | undefined);
+    outcome.latencyBucket = e.latency_ms === undefined ? -1 : this.latencyBucket((outcome.latencySeconds = (e.latency_ms as number) / 1000));
+    this.applyToCells(e.variant);
     return null;
+  }
+
+  /** The event's variant cell, then its cell in each segment. */
+  private applyToCells(variantName: unknown): void {
+    const { state, outcome } = this;
+    const index = state.index;
+    const cells = state.cells;
+    outcome.applyTo(cells[index.variantCell(index.variantOf(variantName))]);
+    const segments = index.segments;
+    for (let s = 0; s < segments.length; s++) {
+      const segment = segments[s];
+      const code = outcome.codes[segment.slot.index];
+      let value = segment.missing;
+      if (code >= 0) value = segment.edges === null ? code & BIN_MASK : index.numericValueOf(segment, outcome.values[segment.slot.index]);
+      outcome.applyTo(cells[index.segmentCell(s, value)]);
+    }
   }
 
   /** The versions seen, by index (the names live in the state). */
@@ -70,11 +89,11 @@ export class ModelMonitor {
     return this.state.versions;
   }
 
-  private recordLatency(cell: Cell, seconds: number): void {
+  private latencyBucket(seconds: number): number {
     const buckets = this.latencyBuckets;
     let b = 0;
     while (b < buckets.length && seconds > buckets[b]) b++;
-    cell.addLatency(b, seconds);
+    return b;
   }
 }
 
@@ -90,6 +109,8 @@ export function envelopeProblem(event: unknown): string | null {
   if (version !== undefined && typeof version !== 'string') return '"model_version" must be a string';
   const id = event.id;
   if (id !== undefined && typeof id !== 'string' && typeof id !== 'number') return '"id" must be a string or a number';
+  const variant = event.variant;
+  if (variant !== undefined && typeof variant !== 'string') return '"variant" must be a string (one of the model\'s variants)';
   const timestamp = event.timestamp;
   if (timestamp !== undefined && typeof timestamp !== 'string' && typeof timestamp !== 'number') {
     return '"timestamp" must be an ISO 8601 string or Unix seconds';

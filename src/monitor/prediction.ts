@@ -1,30 +1,30 @@
 // The model output of one event, per task: a number, or { label?, score?, scores? }.
 // Regression and binary models bin a numeric value/score; classifiers also count the
 // predicted class. A bad prediction is a quality signal on the prediction, never a rejection.
-import type { Cell } from './cell.js';
-import { Q_MISSING, Q_NON_FINITE, Q_OUT_OF_RANGE, Q_TYPE_ERRORS, type ModelLayout, type NumericSlot } from './layout.js';
-import { isNonFiniteMarker, recordCategorical, recordNumeric } from './record.js';
+import { Q_NON_FINITE, Q_OUT_OF_RANGE, Q_TYPE_ERRORS, type ModelLayout, type NumericSlot } from './layout.js';
+import { SLOT_MISSING, SLOT_NONE, type EventOutcome } from './outcome.js';
+import { isNonFiniteMarker, resolveCategorical, resolveNumeric } from './record.js';
 
 type Json = Record<string, unknown>;
 
-export function recordPrediction(cell: Cell, prediction: unknown): void {
-  const layout = cell.layout;
+export function resolvePrediction(layout: ModelLayout, outcome: EventOutcome, prediction: unknown): void {
+  outcome.predictedClass = -1;
+  outcome.predictionQuality = -1;
   const slot = layout.prediction;
   if (slot.kind === 'categorical') {
     const label = multiclassLabel(layout, prediction);
-    recordCategorical(cell, slot, label);
-    if (typeof label === 'string') countClass(cell, label);
+    resolveCategorical(outcome, slot, label);
+    if (typeof label === 'string') resolveClass(layout, outcome, label);
     return;
   }
   if (layout.model.task === 'regression') {
-    recordNumeric(cell, slot, numericValue(prediction));
+    resolveNumeric(outcome, slot, numericValue(prediction));
     return;
   }
-  recordBinary(cell, slot, prediction);
+  resolveBinary(layout, outcome, slot, prediction);
 }
 
-function recordBinary(cell: Cell, slot: NumericSlot, prediction: unknown): void {
-  const layout = cell.layout;
+function resolveBinary(layout: ModelLayout, outcome: EventOutcome, slot: NumericSlot, prediction: unknown): void {
   let score: unknown;
   let label: unknown;
   if (typeof prediction === 'string') {
@@ -36,14 +36,15 @@ function recordBinary(cell: Cell, slot: NumericSlot, prediction: unknown): void 
     score = prediction;
   }
   if (label === undefined && score === undefined) {
-    cell.countQuality(slot, Q_MISSING);
+    outcome.codes[slot.index] = SLOT_MISSING;
     return;
   }
   // The score feeds prediction drift; a label alone still counts the class.
-  if (score !== undefined) recordNumeric(cell, slot, score);
-  if (typeof label === 'string') countClass(cell, label);
-  else if (label !== undefined && label !== null) cell.countQuality(slot, Q_TYPE_ERRORS);
-  else if (typeof score === 'number') cell.countClass(score >= layout.model.prediction.decision_threshold ? 1 : 0);
+  if (score !== undefined) resolveNumeric(outcome, slot, score);
+  else outcome.codes[slot.index] = SLOT_NONE;
+  if (typeof label === 'string') resolveClass(layout, outcome, label);
+  else if (label !== undefined && label !== null) outcome.predictionQuality = Q_TYPE_ERRORS;
+  else if (typeof score === 'number') outcome.predictedClass = score >= layout.model.prediction.decision_threshold ? 1 : 0;
 }
 
 function numericValue(prediction: unknown): unknown {
@@ -75,16 +76,15 @@ function multiclassLabel(layout: ModelLayout, prediction: unknown): unknown {
   return best >= 0 ? classes[best] : scores === undefined ? undefined : NaN;
 }
 
-function countClass(cell: Cell, label: string): void {
-  const layout = cell.layout;
+function resolveClass(layout: ModelLayout, outcome: EventOutcome, label: string): void {
   const index = layout.classIndex.get(label);
   if (index !== undefined) {
-    cell.countClass(index);
+    outcome.predictedClass = index;
     return;
   }
-  cell.countClass(layout.classNames.length - 1);
+  outcome.predictedClass = layout.classNames.length - 1;
   // A binary model's unknown label: the score slot holds its quality counters.
-  if (layout.prediction.kind === 'numeric') cell.countQuality(layout.prediction, isNonFiniteMarker(label) ? Q_NON_FINITE : Q_OUT_OF_RANGE);
+  if (layout.prediction.kind === 'numeric') outcome.predictionQuality = isNonFiniteMarker(label) ? Q_NON_FINITE : Q_OUT_OF_RANGE;
 }
 
 function isObject(value: unknown): value is Json {

@@ -5,15 +5,22 @@ import { createHash } from 'node:crypto';
 import type { ModelConfig } from '../config/types.js';
 import type { Reference } from '../reference/types.js';
 import { Cell } from './cell.js';
+import { CellIndex } from './cell-index.js';
+import type { CellReader } from './cell-reader.js';
+import { CellSum } from './cell-sum.js';
 import type { ModelLayout } from './layout.js';
 import { VersionIndex } from './versions.js';
 
 export class ModelState {
   readonly versions: VersionIndex;
-  /** Every cell of the model; cells[0] is the whole model (until slices add more). */
+  /** Which cell is which: variants, segments and their values. */
+  readonly index: CellIndex;
+  /** Every cell of the model, in the index's order: each variant's, then each segment value's. */
   readonly cells: Cell[];
   /** sha256 of the model's config (without the reference's path) and the reference checksum. */
   readonly fingerprint: string;
+  /** The whole model: the one variant cell, or the sum of the variants' cells. */
+  readonly model: CellReader;
 
   constructor(
     readonly layout: ModelLayout,
@@ -23,13 +30,33 @@ export class ModelState {
     const model = layout.model;
     this.versions = new VersionIndex(model.version, model.max_versions);
     const shape = { latencyBucketCount: latencyBuckets.length, versionCount: model.max_versions + 1, nowMs };
-    this.cells = [new Cell(layout, shape)];
+    this.index = new CellIndex(model, layout);
+    this.cells = this.index.keys.map((key) => new Cell(layout, key, shape));
     this.fingerprint = layoutFingerprint(model, layout.reference, latencyBuckets);
+    const variants = this.variantCells;
+    this.model = variants.length === 1 ? variants[0] : new CellSum(layout, variants);
   }
 
-  /** The cell of the whole model. */
-  get whole(): Cell {
-    return this.cells[0];
+  /** Every reader whose drift is computed: each cell, and the whole model when it is a sum. */
+  get driftSubjects(): CellReader[] {
+    return this.model instanceof CellSum ? [...this.cells, this.model] : this.cells;
+  }
+
+  /** Bytes held by the cells' arrays (counters, bins, windows). */
+  get bytes(): number {
+    let total = 0;
+    for (const cell of this.cells) total += cell.bytes;
+    return total;
+  }
+
+  /** The default variant's cell: the whole model when no variants are configured. */
+  get defaultCell(): Cell {
+    return this.cells[this.index.variantCell(this.index.defaultVariant)];
+  }
+
+  /** One cell per variant (a single one without variants): together, the whole model. */
+  get variantCells(): Cell[] {
+    return this.cells.slice(0, this.index.variantNames.length);
   }
 
   /** Move every cell's window to the time bucket of `nowMs`. */

@@ -5,7 +5,7 @@ export function landingPage(fleet: Fleet, ready: boolean): string {
   const rows = fleet.models
     .map(({ monitor }) => {
       const { model, reference } = monitor;
-      const drift = monitor.state.whole.drift;
+      const drift = monitor.state.model.drift;
       const computed = drift.computedAt > 0 ? new Date(drift.computedAt * 1000).toISOString() : 'not yet';
       return `<tr><td>${escape(model.name)}</td><td>${escape(model.task)}</td><td>${escape(model.version)}</td>` +
         `<td>${model.features.length}</td><td>${reference.rows} rows, built ${escape(reference.created_at)}, ` +

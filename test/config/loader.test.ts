@@ -45,8 +45,11 @@ describe('parseConfig', () => {
             decision_method: { numeric: 'psi', categorical: 'jensen_shannon' },
             thresholds: DEFAULT_THRESHOLDS,
           },
-          reference_build: { bins: 10, top_categories: 50, prediction_column: 'prediction' },
+          reference_build: { bins: 10, top_categories: 50, prediction_column: 'prediction', min_segment_rows: 200 },
           max_versions: 5,
+          segments: [],
+          variants: { names: [], pairing_ttl_seconds: 60, max_pending_pairs: 100_000 },
+          max_cells: 64,
         },
       ],
     };
@@ -80,7 +83,7 @@ describe('parseConfig', () => {
       decision_method: { numeric: 'psi', categorical: 'jensen_shannon' },
       thresholds: DEFAULT_THRESHOLDS,
     });
-    expect(model.reference_build).toStrictEqual({ bins: 10, top_categories: 50, prediction_column: 'prediction' });
+    expect(model.reference_build).toStrictEqual({ bins: 10, top_categories: 50, prediction_column: 'prediction', min_segment_rows: 200 });
     expect(model.max_versions).toBe(5);
   });
 
@@ -106,7 +109,7 @@ describe('parseConfig', () => {
       decision_method: { numeric: 'ks', categorical: 'chebyshev' },
       thresholds: { ...DEFAULT_THRESHOLDS, psi: 0.3, ks: 0.05 },
     });
-    expect(model.reference_build).toStrictEqual({ bins: 20, top_categories: 7, prediction_column: 'score' });
+    expect(model.reference_build).toStrictEqual({ bins: 20, top_categories: 7, prediction_column: 'score', min_segment_rows: 200 });
     expect(model.max_versions).toBe(3);
   });
 

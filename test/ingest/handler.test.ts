@@ -47,7 +47,7 @@ describe('POST /v1/models/{model}/predictions', () => {
     expect(await res.json()).toEqual({ accepted: 2, rejected: 0, errors: [] });
     res = await post(PATH, [good(4), good(5), good(6)].map((e) => JSON.stringify(e)).join('\n') + '\n', 'application/x-ndjson');
     expect(await res.json()).toEqual({ accepted: 3, rejected: 0, errors: [] });
-    expect(fleet.models[0].monitor.state.whole.versionCount(0)).toBe(6);
+    expect(fleet.models[0].monitor.state.defaultCell.versionCount(0)).toBe(6);
   });
 
   it('accepts every good event of a mixed batch and reports the bad ones by index', async () => {
@@ -61,7 +61,7 @@ describe('POST /v1/models/{model}/predictions', () => {
     expect(answer.errors[1].message).toMatch(/features/);
     expect(rejected('invalid_json')).toBe(2);
     expect(rejected('invalid_event')).toBe(1);
-    expect(fleet.models[0].monitor.state.whole.qualityCount(fleet.models[0].monitor.layout.slots[0], Q_VALUES)).toBe(3);
+    expect(fleet.models[0].monitor.state.defaultCell.qualityCount(fleet.models[0].monitor.layout.slots[0], Q_VALUES)).toBe(3);
   });
 
   it('lists at most max_reported_errors errors but counts them all', async () => {
@@ -109,7 +109,7 @@ describe('POST /v1/models/{model}/predictions', () => {
     const proto = await post(PATH, '{"features":{"__proto__":{"polluted":true},"price":5},"prediction":0.5}');
     expect(await proto.json()).toEqual({ accepted: 1, rejected: 0, errors: [] });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(fleet.models[0].monitor.state.whole.unknownFields).toBe(1);
+    expect(fleet.models[0].monitor.state.defaultCell.unknownFields).toBe(1);
   });
 
   it('answers 404 for an unknown model, counted under __other__', async () => {

@@ -115,7 +115,7 @@ describe('MetricsRegistry', () => {
     for (const def of Object.values(METRICS)) {
       expect(def.name).toMatch(/^mlwatch_[a-z0-9_]+$/);
       expect(def.name.endsWith('_total')).toBe(def.type === 'counter');
-      for (const label of def.labels) expect(['model', 'feature', 'category', 'class', 'method', 'reason', 'version', 'le', 'lower', 'upper', 'collector']).toContain(label);
+      for (const label of def.labels) expect(['model', 'feature', 'category', 'class', 'method', 'reason', 'version', 'le', 'lower', 'upper', 'collector', 'variant', 'segment', 'segment_value']).toContain(label);
     }
   });
 });

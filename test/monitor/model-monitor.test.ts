@@ -42,7 +42,7 @@ function monitorFor(model = testModel()): ModelMonitor {
 }
 
 function quality(monitor: ModelMonitor, slot: number, counter: number): number {
-  return monitor.state.whole.qualityCount(monitor.layout.slots[slot], counter);
+  return monitor.state.defaultCell.qualityCount(monitor.layout.slots[slot], counter);
 }
 
 describe('ModelMonitor quality checks', () => {
@@ -67,7 +67,7 @@ describe('ModelMonitor quality checks', () => {
     expect([Q_VALUES, Q_MISSING, Q_TYPE_ERRORS, Q_OUT_OF_RANGE].map((q) => quality(m, 1, q))).toEqual([4, 0, 2, 1]);
     // returning: true, false; missing null + absent; type errors 'yes', 1
     expect([Q_VALUES, Q_MISSING, Q_TYPE_ERRORS].map((q) => quality(m, 2, q))).toEqual([2, 2, 2]);
-    expect(m.state.whole.unknownFields).toBe(2);
+    expect(m.state.defaultCell.unknownFields).toBe(2);
   });
 
   it('rejects malformed envelopes and records nothing of them', () => {
@@ -78,15 +78,15 @@ describe('ModelMonitor quality checks', () => {
       { features: {}, model_version: 2 }, { features: {}, id: {} }, { features: {}, timestamp: [] },
     ];
     for (const e of bad) expect(typeof m.record(e)).toBe('string');
-    expect(m.state.whole.quality.every((v) => v === 0)).toBe(true);
-    expect(m.state.whole.versionCounts.every((v) => v === 0)).toBe(true);
+    expect(m.state.defaultCell.quality.every((v) => v === 0)).toBe(true);
+    expect(m.state.defaultCell.versionCounts.every((v) => v === 0)).toBe(true);
   });
 
   it('keeps __proto__ keys as unknown fields and never touches prototypes', () => {
     const m = monitorFor();
     const event = JSON.parse('{"features":{"__proto__":{"price":1},"price":3},"prediction":0.1}');
     expect(m.record(event)).toBeNull();
-    expect(m.state.whole.unknownFields).toBe(1);
+    expect(m.state.defaultCell.unknownFields).toBe(1);
     expect(quality(m, 0, Q_VALUES)).toBe(1);
     expect(({} as Record<string, unknown>).price).toBeUndefined();
   });
@@ -94,7 +94,7 @@ describe('ModelMonitor quality checks', () => {
   it('folds versions beyond max_versions into __other__', () => {
     const m = monitorFor(testModel({ max_versions: 3 }));
     for (const v of ['1.0.0', 'a', 'b', 'c', 'd', undefined, '__other__']) m.record({ features: {}, model_version: v });
-    expect(Array.from(m.state.whole.versionCounts)).toEqual([2, 1, 1, 3]);
+    expect(Array.from(m.state.defaultCell.versionCounts)).toEqual([2, 1, 1, 3]);
     expect([0, 1, 2, 3].map((i) => m.versions.nameOf(i))).toEqual(['1.0.0', 'a', 'b', '__other__']);
   });
 
@@ -102,9 +102,9 @@ describe('ModelMonitor quality checks', () => {
     const m = monitorFor();
     for (const ms of [5, 10, 50, 2000]) m.record({ features: {}, latency_ms: ms });
     // bounds 0.01, 0.1, 1 s: 5 ms and 10 ms (upper-inclusive), 50 ms, none, 2 s in +Inf
-    expect(Array.from(m.state.whole.latencyBuckets)).toEqual([2, 1, 0, 1]);
-    expect(m.state.whole.latencySum).toBeCloseTo(2.065, 12);
-    expect(m.state.whole.latencyCount).toBe(4);
+    expect(Array.from(m.state.defaultCell.latencyBuckets)).toEqual([2, 1, 0, 1]);
+    expect(m.state.defaultCell.latencySum).toBeCloseTo(2.065, 12);
+    expect(m.state.defaultCell.latencyCount).toBe(4);
   });
 
   it('quality counters partition the events for any feature values (property)', () => {
@@ -125,7 +125,7 @@ describe('ModelMonitor quality checks', () => {
         for (let slot = 0; slot < 3; slot++) {
           const total = [Q_VALUES, Q_MISSING, Q_TYPE_ERRORS, Q_NON_FINITE].reduce((a, q) => a + quality(m, slot, q), 0);
           expect(total).toBe(rows.length);
-          const binned = m.state.whole.slotBins(m.layout.slots[slot]).reduce((a, b) => a + b, 0);
+          const binned = m.state.defaultCell.slotBins(m.layout.slots[slot]).reduce((a, b) => a + b, 0);
           expect(binned).toBe(quality(m, slot, Q_VALUES));
         }
       }),
@@ -143,7 +143,7 @@ describe('ModelMonitor bins and window', () => {
     const slot = m.layout.slots[0];
     if (slot.kind !== 'numeric') throw new Error('price is numeric');
     const expected = countBins(values, Array.from(slot.fineEdges));
-    const cell = m.state.whole;
+    const cell = m.state.defaultCell;
     expect(Array.from(cell.slotBins(slot))).toEqual(expected);
     expect(Array.from(slotBinsOf(cell.window.current, slot))).toEqual(expected);
     // Tail sums: the values at or below the reference minimum and above the maximum.
@@ -162,7 +162,7 @@ describe('ModelMonitor bins and window', () => {
     const start = 1_000_000_000_000;
     const model = testModel();
     const m = new ModelMonitor(model, makeReference(model), [0.01, 0.1, 1], start);
-    const window = m.state.whole.window;
+    const window = m.state.defaultCell.window;
     const bucketMs = window.bucketMs;
     expect(bucketMs).toBe((model.drift.window_seconds * 1000) / model.drift.sub_windows);
     m.record({ features: { price: 100 } });
@@ -180,7 +180,7 @@ describe('ModelMonitor bins and window', () => {
     // A clock that goes back leaves the window alone; the cumulative bins never forget.
     m.state.advance(start);
     expect(window.currentBucket).toBe(window.bucketOf(start + window.count * bucketMs));
-    expect(m.state.whole.bins.reduce((a, b) => a + b, 0)).toBe(1);
+    expect(m.state.defaultCell.bins.reduce((a, b) => a + b, 0)).toBe(1);
   });
 });
 
@@ -192,7 +192,7 @@ describe('ModelMonitor predictions', () => {
     const p = m.layout.prediction.index;
     // classes [no, yes, __other__]: 0.9→yes, 0.2→no, yes, 0.7→yes, 0.2→no, no, maybe→other,
     // and a bare string is a label, so '0.5' is an unknown class (no silent coercion to a score)
-    expect(Array.from(m.state.whole.classCounts)).toEqual([3, 3, 2]);
+    expect(Array.from(m.state.defaultCell.classCounts)).toEqual([3, 3, 2]);
     expect(quality(m, p, Q_VALUES)).toBe(5); // scores 0.9, 0.2, 0.7, 0.2, 0.5
     expect(quality(m, p, Q_MISSING)).toBe(2);
     expect(quality(m, p, Q_TYPE_ERRORS)).toBe(0);
@@ -209,7 +209,7 @@ describe('ModelMonitor predictions', () => {
       m.record({ features: {}, prediction });
     }
     const p = m.layout.prediction.index;
-    expect(Array.from(m.state.whole.classCounts)).toEqual([2, 1, 1, 1]);
+    expect(Array.from(m.state.defaultCell.classCounts)).toEqual([2, 1, 1, 1]);
     expect(quality(m, p, Q_VALUES)).toBe(5);
     expect(quality(m, p, Q_OUT_OF_RANGE)).toBe(1);
     expect(quality(m, p, Q_TYPE_ERRORS)).toBe(2);
@@ -222,6 +222,6 @@ describe('ModelMonitor predictions', () => {
     const p = m.layout.prediction.index;
     expect(quality(m, p, Q_VALUES)).toBe(3);
     expect(quality(m, p, Q_TYPE_ERRORS)).toBe(1);
-    expect(m.state.whole.valueSum(m.layout.prediction)).toBeCloseTo(3.8, 12);
+    expect(m.state.defaultCell.valueSum(m.layout.prediction)).toBeCloseTo(3.8, 12);
   });
 });

@@ -34,8 +34,12 @@ export function makeModel(options: {
       bins: options.bins ?? DEFAULT_REFERENCE_BUILD.bins,
       top_categories: options.topCategories ?? DEFAULT_REFERENCE_BUILD.top_categories,
       prediction_column: options.predictionColumn ?? 'prediction',
+      min_segment_rows: DEFAULT_REFERENCE_BUILD.min_segment_rows,
     },
     max_versions: 5,
+    segments: [],
+    variants: { names: [], pairing_ttl_seconds: 60, max_pending_pairs: 100_000 },
+    max_cells: 64,
   };
 }
 

@@ -1,16 +1,17 @@
 // Distributions since start and the reference to compare them with: numeric features
 // and predictions as histograms on the reference's coarse edges, categories and classes
 // as counters, and the reference's per-bin shares (fixed, made once).
-import type { Cell } from '../../monitor/cell.js';
+import type { CellReader } from '../../monitor/cell-reader.js';
 import type { CategoricalSlot, NumericSlot, Slot } from '../../monitor/layout.js';
-import type { Fleet, MonitoredModel } from '../../monitor/fleet.js';
+import type { Fleet } from '../../monitor/fleet.js';
 import { METRICS } from '../definitions.js';
 import { families, type Collector } from '../collector.js';
 import { fillHistogram, formatLe, histogramSamples, type Sample } from '../family.js';
+import { ScopedFamilies, scopesOf, type Scope } from '../scopes.js';
 
 interface HistogramBinding {
   samples: Sample[];
-  cell: Cell;
+  cell: CellReader;
   slot: NumericSlot;
   /** Coarse bucket counts, made once and refilled each scrape. */
   coarse: Float64Array;
@@ -19,56 +20,61 @@ interface HistogramBinding {
 /** Category counts of a categorical slot, or (slot null) the predicted classes. */
 interface CountBinding {
   samples: Sample[];
-  cell: Cell;
+  cell: CellReader;
   slot: Slot | null;
 }
 
 export class DistributionCollector implements Collector {
   readonly name = 'distribution';
-  private readonly f = families({
-    featureValue: METRICS.featureValue,
-    featureCategory: METRICS.featureCategory,
+  private readonly scoped = new ScopedFamilies(['featureValue', 'featureCategory', 'predictionValue', 'predictedClass'] as const);
+  private readonly reference = families({
     featureReferenceBinRatio: METRICS.featureReferenceBinRatio,
     featureReferenceCategoryRatio: METRICS.featureReferenceCategoryRatio,
-    predictionValue: METRICS.predictionValue,
-    predictedClass: METRICS.predictedClass,
     predictionReferenceBinRatio: METRICS.predictionReferenceBinRatio,
     predictionReferenceClassRatio: METRICS.predictionReferenceClassRatio,
   });
-  readonly families = Object.values(this.f);
+  readonly families = [...this.scoped.all(), ...Object.values(this.reference)];
   private readonly histograms: HistogramBinding[] = [];
   private readonly counts: CountBinding[] = [];
 
   constructor(fleet: Fleet) {
-    for (const m of fleet.models) this.bindModel(m);
+    for (const scope of scopesOf(fleet)) this.bindScope(scope);
   }
 
-  private bindModel({ monitor }: MonitoredModel): void {
-    const model = monitor.model.name;
-    const { layout } = monitor;
-    const cell = monitor.state.whole;
+  private bindScope(scope: Scope): void {
+    const { layout } = scope.model.monitor;
+    const cell = scope.reader;
+    const unsliced = scope.kind === 'model';
     for (const slot of layout.slots) {
       const isPrediction = slot === layout.prediction;
-      const labels: Record<string, string> = isPrediction ? { model } : { model, feature: slot.name };
+      const labels = isPrediction ? scope.labels : { ...scope.labels, feature: slot.name };
       if (slot.kind === 'numeric') {
-        const family = isPrediction ? this.f.predictionValue : this.f.featureValue;
-        const samples = histogramSamples(family.name, labels, slot.coarseEdges);
-        family.samples.push(...samples);
-        this.histograms.push({ samples, cell, slot, coarse: new Float64Array(slot.coarseEnd.length) });
-        const ratio = isPrediction ? this.f.predictionReferenceBinRatio : this.f.featureReferenceBinRatio;
-        ratio.samples.push(...binRatios(slot, labels));
+        const family = this.scoped.get(scope.kind, isPrediction ? 'predictionValue' : 'featureValue');
+        if (family) {
+          const samples = histogramSamples(family.name, labels, slot.coarseEdges);
+          family.samples.push(...samples);
+          this.histograms.push({ samples, cell, slot, coarse: new Float64Array(slot.coarseEnd.length) });
+        }
+        if (unsliced) {
+          const ratio = isPrediction ? this.reference.predictionReferenceBinRatio : this.reference.featureReferenceBinRatio;
+          ratio.samples.push(...binRatios(slot, labels));
+        }
       } else if (!isPrediction) {
-        const samples = slot.categories.map((category) => ({ labels: { ...labels, category }, value: 0 }));
-        this.f.featureCategory.samples.push(...samples);
-        this.counts.push({ samples, cell, slot });
-        this.f.featureReferenceCategoryRatio.samples.push(...categoryRatios(slot, labels, 'category'));
-      } else {
-        this.f.predictionReferenceClassRatio.samples.push(...categoryRatios(slot, labels, 'class'));
+        const family = this.scoped.get(scope.kind, 'featureCategory');
+        if (family) {
+          const samples = slot.categories.map((category) => ({ labels: { ...labels, category }, value: 0 }));
+          family.samples.push(...samples);
+          this.counts.push({ samples, cell, slot });
+        }
+        if (unsliced) this.reference.featureReferenceCategoryRatio.samples.push(...categoryRatios(slot, labels, 'category'));
+      } else if (unsliced) {
+        this.reference.predictionReferenceClassRatio.samples.push(...categoryRatios(slot, labels, 'class'));
       }
     }
-    if (monitor.model.task !== 'regression') {
-      const samples = layout.classNames.map((name) => ({ labels: { model, class: name }, value: 0 }));
-      this.f.predictedClass.samples.push(...samples);
+    const classes = this.scoped.get(scope.kind, 'predictedClass');
+    if (classes && scope.model.monitor.model.task !== 'regression') {
+      const samples = layout.classNames.map((name) => ({ labels: { ...scope.labels, class: name }, value: 0 }));
+      classes.samples.push(...samples);
       this.counts.push({ samples, cell, slot: null });
     }
   }

@@ -1,12 +1,25 @@
-// Drift scores as the last off-hot-path computation left them: per feature and method,
-// for the prediction, the drifted share, and the settings an alert compares against.
-// A score is exported only once its window holds min_samples values.
+// Drift scores as the last off-hot-path computation left them, for every scope (the model,
+// each variant, each segment value): per feature and method, for the prediction, the drifted
+// share; and, per model, the settings an alert compares against. A score is exported only
+// once its window holds min_samples values.
 import type { DriftThresholds } from '../../config/types.js';
+import type { CellReader } from '../../monitor/cell-reader.js';
 import { METHODS_PER_SLOT, methodsOf } from '../../monitor/drift.js';
 import type { Fleet } from '../../monitor/fleet.js';
 import { METRICS } from '../definitions.js';
 import { families, type Collector } from '../collector.js';
-import type { Sample } from '../family.js';
+import type { MetricFamily, Sample } from '../family.js';
+import { ScopedFamilies, scopesOf } from '../scopes.js';
+
+const SCORE_KEYS = [
+  'featureDrift',
+  'featureDriftWindowSamples',
+  'featureDrifted',
+  'predictionDrift',
+  'predictionDriftWindowSamples',
+  'driftedFeaturesRatio',
+] as const;
+type ScoreKey = (typeof SCORE_KEYS)[number];
 
 interface SlotSamples {
   scores: Sample[];
@@ -14,15 +27,18 @@ interface SlotSamples {
   drifted: Sample | null;
 }
 
+/** One scope's samples, made once, exported or not at each update. */
+interface ScopeSamples {
+  reader: CellReader;
+  slots: SlotSamples[];
+  share: Sample;
+  target: Record<ScoreKey, MetricFamily | null>;
+}
+
 export class DriftCollector implements Collector {
   readonly name = 'drift';
+  private readonly scoped = new ScopedFamilies(SCORE_KEYS);
   private readonly f = families({
-    featureDrift: METRICS.featureDrift,
-    featureDriftWindowSamples: METRICS.featureDriftWindowSamples,
-    featureDrifted: METRICS.featureDrifted,
-    predictionDrift: METRICS.predictionDrift,
-    predictionDriftWindowSamples: METRICS.predictionDriftWindowSamples,
-    driftedFeaturesRatio: METRICS.driftedFeaturesRatio,
     driftThreshold: METRICS.driftThreshold,
     driftWindowSeconds: METRICS.driftWindowSeconds,
     driftMinSamples: METRICS.driftMinSamples,
@@ -31,27 +47,29 @@ export class DriftCollector implements Collector {
     referenceRows: METRICS.referenceRows,
     referenceCreated: METRICS.referenceCreated,
   });
-  readonly families = Object.values(this.f);
-  /** perModel[model][slot]: samples made once, exported or not per update. */
-  private readonly perModel: SlotSamples[][];
-  private readonly modelSamples: { share: Sample; computed: Sample; duration: Sample }[];
+  readonly families = [...this.scoped.all(), ...Object.values(this.f)];
+  private readonly scopes: ScopeSamples[];
+  private readonly modelSamples: { computed: Sample; duration: Sample }[];
 
   constructor(private readonly fleet: Fleet) {
-    this.perModel = fleet.models.map(({ monitor }) => {
-      const model = monitor.model.name;
-      return monitor.layout.slots.map((slot) => {
-        const isPrediction = slot === monitor.layout.prediction;
-        const labels: Record<string, string> = isPrediction ? { model } : { model, feature: slot.name };
+    this.scopes = scopesOf(fleet).map((scope) => {
+      const { layout } = scope.model.monitor;
+      const target = {} as Record<ScoreKey, MetricFamily | null>;
+      for (const key of SCORE_KEYS) target[key] = this.scoped.get(scope.kind, key);
+      const slots = layout.slots.map((slot) => {
+        const isPrediction = slot === layout.prediction;
+        const labels = isPrediction ? scope.labels : { ...scope.labels, feature: slot.name };
         return {
           scores: methodsOf(slot).map((method) => ({ labels: { ...labels, method }, value: NaN })),
           samples: { labels, value: 0 },
           drifted: isPrediction ? null : { labels, value: 0 },
         };
       });
+      return { reader: scope.reader, slots, share: { labels: scope.labels, value: NaN }, target };
     });
     this.modelSamples = fleet.models.map(({ monitor }) => {
       const labels = { model: monitor.model.name };
-      return { share: { labels, value: NaN }, computed: { labels, value: 0 }, duration: { labels, value: 0 } };
+      return { computed: { labels, value: 0 }, duration: { labels, value: 0 } };
     });
     for (const { monitor } of fleet.models) {
       const { model, reference } = monitor;
@@ -68,46 +86,44 @@ export class DriftCollector implements Collector {
   }
 
   update(): void {
-    const out = {
-      featureDrift: [] as Sample[],
-      featureDriftWindowSamples: [] as Sample[],
-      featureDrifted: [] as Sample[],
-      predictionDrift: [] as Sample[],
-      predictionDriftWindowSamples: [] as Sample[],
-      driftedFeaturesRatio: [] as Sample[],
-      driftLastComputed: [] as Sample[],
-      driftComputeDuration: [] as Sample[],
-    };
-    for (const m of this.fleet.models) {
-      const result = m.monitor.state.whole.drift;
-      const slots = this.perModel[m.index];
-      for (let s = 0; s < slots.length; s++) {
-        const made = slots[s];
-        const isPrediction = made.drifted === null;
-        made.samples.value = result.samples[s];
-        (isPrediction ? out.predictionDriftWindowSamples : out.featureDriftWindowSamples).push(made.samples);
-        if (Number.isNaN(result.drifted[s])) continue;
-        for (let k = 0; k < made.scores.length; k++) {
-          made.scores[k].value = result.scores[s * METHODS_PER_SLOT + k];
-          (isPrediction ? out.predictionDrift : out.featureDrift).push(made.scores[k]);
-        }
-        if (made.drifted) {
-          made.drifted.value = result.drifted[s];
-          out.featureDrifted.push(made.drifted);
-        }
+    for (const family of this.scoped.all()) family.samples = [];
+    for (const scope of this.scopes) this.updateScope(scope);
+    const computed: Sample[] = [];
+    const durations: Sample[] = [];
+    this.fleet.models.forEach((m, i) => {
+      const result = m.monitor.state.model.drift;
+      if (result.computedAt === 0) return;
+      const own = this.modelSamples[i];
+      own.computed.value = result.computedAt;
+      own.duration.value = result.durationSeconds;
+      computed.push(own.computed);
+      durations.push(own.duration);
+    });
+    this.f.driftLastComputed.samples = computed;
+    this.f.driftComputeDuration.samples = durations;
+  }
+
+  private updateScope({ reader, slots, share, target }: ScopeSamples): void {
+    const result = reader.drift;
+    for (let s = 0; s < slots.length; s++) {
+      const made = slots[s];
+      const isPrediction = made.drifted === null;
+      made.samples.value = result.samples[s];
+      (isPrediction ? target.predictionDriftWindowSamples : target.featureDriftWindowSamples)?.samples.push(made.samples);
+      if (Number.isNaN(result.drifted[s])) continue;
+      const scores = isPrediction ? target.predictionDrift : target.featureDrift;
+      for (let k = 0; k < made.scores.length; k++) {
+        made.scores[k].value = result.scores[s * METHODS_PER_SLOT + k];
+        scores?.samples.push(made.scores[k]);
       }
-      const model = this.modelSamples[m.index];
-      if (!Number.isNaN(result.driftedShare)) {
-        model.share.value = result.driftedShare;
-        out.driftedFeaturesRatio.push(model.share);
-      }
-      if (result.computedAt > 0) {
-        model.computed.value = result.computedAt;
-        model.duration.value = result.durationSeconds;
-        out.driftLastComputed.push(model.computed);
-        out.driftComputeDuration.push(model.duration);
+      if (made.drifted) {
+        made.drifted.value = result.drifted[s];
+        target.featureDrifted?.samples.push(made.drifted);
       }
     }
-    for (const key of Object.keys(out) as (keyof typeof out)[]) this.f[key].samples = out[key];
+    if (!Number.isNaN(result.driftedShare)) {
+      share.value = result.driftedShare;
+      target.driftedFeaturesRatio?.samples.push(share);
+    }
   }
 }
