@@ -181,8 +181,10 @@ const SLICE_ONLY_METRICS = {
     'Predictions of the variant paired, by event id, with the default variant\'s prediction of the same request.'),
   variantAgreeingPredictions: define('mlwatch_variant_agreeing_predictions_total', 'counter', ['model', 'variant'],
     'Paired predictions whose class equals the default variant\'s (classification).'),
+  variantScoredPairs: define('mlwatch_variant_scored_pairs_total', 'counter', ['model', 'variant'],
+    'Paired predictions where both have a numeric score (or value).'),
   variantScoreDifference: define('mlwatch_variant_score_difference_total', 'counter', ['model', 'variant'],
-    'Sum over paired predictions of |score − the default variant\'s score| (numeric predictions); divided by the paired count: the mean difference.'),
+    'Sum over scored pairs of |score − the default variant\'s score|; divided by mlwatch_variant_scored_pairs_total: the mean difference.'),
   variantUnpairedPredictions: define('mlwatch_variant_unpaired_predictions_total', 'counter', ['model', 'reason'],
     'Predictions with an id that found no pair: expired (pairing_ttl_seconds passed) or evicted (max_pending_pairs reached).'),
 } as const satisfies Record<string, MetricDefinition>;

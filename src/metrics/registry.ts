@@ -10,6 +10,7 @@ import { DistributionCollector } from './collectors/distribution.js';
 import { DriftCollector } from './collectors/drift.js';
 import { QualityCollector } from './collectors/quality.js';
 import { TrafficCollector } from './collectors/traffic.js';
+import { VariantsCollector } from './collectors/variants.js';
 
 const MISNAMED_DEFAULT_GAUGES = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 
@@ -76,5 +77,5 @@ export class MetricsRegistry {
 }
 
 export function createCollectors(fleet: Fleet): Collector[] {
-  return [new TrafficCollector(fleet), new QualityCollector(fleet), new DistributionCollector(fleet), new DriftCollector(fleet)];
+  return [new TrafficCollector(fleet), new QualityCollector(fleet), new DistributionCollector(fleet), new DriftCollector(fleet), new VariantsCollector(fleet)];
 }

@@ -7,6 +7,7 @@
 import { QUALITY_COUNTERS, coarseFromFine, type CategoricalSlot, type ModelLayout, type NumericSlot, type Slot } from './layout.js';
 import type { CellKey } from './cell-index.js';
 import type { CellReader } from './cell-reader.js';
+import { DIVERGENCE_METHODS } from './divergence.js';
 import { emptyDriftResult, type DriftResult } from './drift.js';
 import { TimeWindow } from './window.js';
 
@@ -14,7 +15,12 @@ import { TimeWindow } from './window.js';
 const LATENCY_SUM = 0;
 const LATENCY_COUNT = 1;
 const UNKNOWN_FIELDS = 2;
-const TOTALS = 3;
+/** A variant's predictions paired with the default variant's, and how they compared. */
+const PAIRED = 3;
+const AGREEING = 4;
+const SCORED_PAIRS = 5;
+const SCORE_DIFFERENCE = 6;
+const TOTALS = 7;
 
 export interface CellShape {
   /** Latency histogram upper bounds (the +Inf bucket comes after them). */
@@ -41,6 +47,8 @@ export class Cell implements CellReader {
   readonly window: TimeWindow;
   /** The last drift computed from the window (NaN scores before the first). */
   drift: DriftResult;
+  /** A variant's prediction divergence from the default variant, per method (NaN until computed). */
+  readonly divergence: Float64Array;
 
   constructor(
     readonly layout: ModelLayout,
@@ -59,6 +67,7 @@ export class Cell implements CellReader {
     const drift = layout.model.drift;
     this.window = new TimeWindow(drift.sub_windows, layout.windowWidth, (drift.window_seconds * 1000) / drift.sub_windows, shape.nowMs);
     this.drift = emptyDriftResult(layout);
+    this.divergence = new Float64Array(DIVERGENCE_METHODS).fill(NaN);
   }
 
   // --- writes (the hot path) ---
@@ -101,6 +110,16 @@ export class Cell implements CellReader {
 
   countUnknownFields(n: number): void {
     this.totals[UNKNOWN_FIELDS] += n;
+  }
+
+  /** A pair with the default variant: same class (null when either has none), |Δscore| (NaN when either has none). */
+  countPair(sameClass: boolean | null, scoreDifference: number): void {
+    this.totals[PAIRED]++;
+    if (sameClass === true) this.totals[AGREEING]++;
+    if (!Number.isNaN(scoreDifference)) {
+      this.totals[SCORED_PAIRS]++;
+      this.totals[SCORE_DIFFERENCE] += scoreDifference;
+    }
   }
 
   /** Bytes of this cell's arrays. */
@@ -162,5 +181,10 @@ export class Cell implements CellReader {
 
   get unknownFields(): number {
     return this.totals[UNKNOWN_FIELDS];
+  }
+
+  get pairs(): { paired: number; agreeing: number; scored: number; scoreDifference: number } {
+    const t = this.totals;
+    return { paired: t[PAIRED], agreeing: t[AGREEING], scored: t[SCORED_PAIRS], scoreDifference: t[SCORE_DIFFERENCE] };
   }
 }

@@ -2,6 +2,7 @@
 // runs off the hot path: recomputing each model's drift scores.
 import type { Config } from '../config/types.js';
 import type { Reference } from '../reference/types.js';
+import { DivergenceComputer } from './divergence.js';
 import { DriftComputer } from './drift.js';
 import { ModelMonitor } from './model-monitor.js';
 import { RejectionCounts } from './rejections.js';
@@ -14,6 +15,7 @@ export interface MonitoredModel {
   index: number;
   monitor: ModelMonitor;
   drift: DriftComputer;
+  divergence: DivergenceComputer;
 }
 
 export class Fleet {
@@ -32,7 +34,12 @@ export class Fleet {
       const reference = references.get(model.name);
       if (!reference) throw new Error(`no reference loaded for model "${model.name}"`);
       const monitor = new ModelMonitor(model, reference, config.metrics.latency_buckets_seconds, now);
-      return { index, monitor, drift: new DriftComputer(monitor.layout, model.drift) };
+      return {
+        index,
+        monitor,
+        drift: new DriftComputer(monitor.layout, model.drift),
+        divergence: new DivergenceComputer(monitor.layout, model.drift.min_samples),
+      };
     });
     this.byName = new Map(this.models.map((m) => [m.monitor.model.name, m]));
     this.rejections = new RejectionCounts(this.models.length);
@@ -63,6 +70,14 @@ export class Fleet {
     const state = m.monitor.state;
     state.advance(nowMs);
     for (const subject of state.driftSubjects) m.drift.compute(subject, nowMs / 1000);
+    const index = state.index;
+    if (!index.sliced) return;
+    const reference = state.defaultCell;
+    for (let v = 0; v < index.variantNames.length; v++) {
+      if (v === index.defaultVariant) continue;
+      const cell = state.cells[index.variantCell(v)];
+      m.divergence.compute(cell, reference, cell.divergence);
+    }
   }
 
   computeAllDrift(nowMs = this.clock()): void {

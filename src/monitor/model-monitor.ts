@@ -64,16 +64,23 @@ export class ModelMonitor {
     resolvePrediction(layout, outcome, e.prediction);
     outcome.version = this.state.versions.indexOf(e.model_version as string | undefined);
     outcome.latencyBucket = e.latency_ms === undefined ? -1 : this.latencyBucket((outcome.latencySeconds = (e.latency_ms as number) / 1000));
-    this.applyToCells(e.variant);
+    const variant = this.applyToCells(e.variant);
+    const pairing = this.state.pairing;
+    if (pairing !== null && e.id !== undefined) {
+      const slot = layout.prediction;
+      const score = slot.kind === 'numeric' && outcome.codes[slot.index] >= 0 ? outcome.values[slot.index] : NaN;
+      pairing.add(String(e.id), variant, outcome.predictedClass, score, this.state.nowMs);
+    }
     return null;
   }
 
-  /** The event's variant cell, then its cell in each segment. */
-  private applyToCells(variantName: unknown): void {
+  /** The event's variant cell, then its cell in each segment; returns the variant. */
+  private applyToCells(variantName: unknown): number {
     const { state, outcome } = this;
     const index = state.index;
     const cells = state.cells;
-    outcome.applyTo(cells[index.variantCell(index.variantOf(variantName))]);
+    const variant = index.variantOf(variantName);
+    outcome.applyTo(cells[index.variantCell(variant)]);
     const segments = index.segments;
     for (let s = 0; s < segments.length; s++) {
       const segment = segments[s];
@@ -82,6 +89,7 @@ export class ModelMonitor {
       if (code >= 0) value = segment.edges === null ? code & BIN_MASK : index.numericValueOf(segment, outcome.values[segment.slot.index]);
       outcome.applyTo(cells[index.segmentCell(s, value)]);
     }
+    return variant;
   }
 
   /** The versions seen, by index (the names live in the state). */

@@ -8,6 +8,7 @@ import { Cell } from './cell.js';
 import { CellIndex } from './cell-index.js';
 import type { CellReader } from './cell-reader.js';
 import { CellSum } from './cell-sum.js';
+import { PairingStore } from './pairing.js';
 import type { ModelLayout } from './layout.js';
 import { VersionIndex } from './versions.js';
 
@@ -21,6 +22,10 @@ export class ModelState {
   readonly fingerprint: string;
   /** The whole model: the one variant cell, or the sum of the variants' cells. */
   readonly model: CellReader;
+  /** Predictions waiting for the same request's prediction by another variant (variants only). */
+  readonly pairing: PairingStore | null;
+  /** The newest time the windows were advanced to, Unix ms. */
+  nowMs: number;
 
   constructor(
     readonly layout: ModelLayout,
@@ -35,6 +40,13 @@ export class ModelState {
     this.fingerprint = layoutFingerprint(model, layout.reference, latencyBuckets);
     const variants = this.variantCells;
     this.model = variants.length === 1 ? variants[0] : new CellSum(layout, variants);
+    this.nowMs = nowMs;
+    const pairing = model.variants;
+    this.pairing = this.index.sliced
+      ? new PairingStore(this.index.defaultVariant, pairing.pairing_ttl_seconds * 1000, pairing.max_pending_pairs, (variant, same, difference) =>
+          this.cells[this.index.variantCell(variant)].countPair(same, difference),
+        )
+      : null;
   }
 
   /** Every reader whose drift is computed: each cell, and the whole model when it is a sum. */
@@ -61,6 +73,7 @@ export class ModelState {
 
   /** Move every cell's window to the time bucket of `nowMs`. */
   advance(nowMs: number): void {
+    if (nowMs > this.nowMs) this.nowMs = nowMs;
     for (const cell of this.cells) cell.window.advance(nowMs);
   }
 }

@@ -8,6 +8,7 @@ import { Fleet, type Clock } from '../monitor/fleet.js';
 import { MetricsRegistry, createCollectors } from '../metrics/registry.js';
 import { loadReference } from '../reference/io.js';
 import { checkReferenceMatchesModel } from '../reference/validate.js';
+import { cellBudget, cellBudgetProblem } from '../monitor/cell-budget.js';
 import { modelWarnings } from '../config/model-warnings.js';
 import type { Reference } from '../reference/types.js';
 import { createIngestHandler } from '../ingest/handler.js';
@@ -47,7 +48,10 @@ export async function loadReferences(config: Config): Promise<Map<string, Refere
         const reference = await loadReference(model.reference);
         const mismatches = checkReferenceMatchesModel(reference, model);
         for (const m of mismatches) problems.push(`models[${i}].reference (${model.reference}): ${m}`);
-        if (mismatches.length === 0) references.set(model.name, reference);
+        if (mismatches.length > 0) return;
+        const tooMany = cellBudgetProblem(model, cellBudget(model, reference, config.metrics.latency_buckets_seconds));
+        if (tooMany !== null) problems.push(`models[${i}]: ${tooMany}`);
+        else references.set(model.name, reference);
       } catch (error) {
         problems.push(`models[${i}].reference: ${error instanceof Error ? error.message : String(error)}`);
       }

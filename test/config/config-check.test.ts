@@ -86,11 +86,10 @@ describe('mlwatch config check', () => {
   });
 
   it('exits 0 and says so when the config and its references are sound', async () => {
-    expect(await check(['--config', configAt('good.yaml')])).toStrictEqual({
-      code: 0,
-      out: 'config OK: 1 models, 3 features; references OK\n',
-      err: '',
-    });
+    const { code, out, err } = await check(['--config', configAt('good.yaml')]);
+    expect({ code, err }).toStrictEqual({ code: 0, err: '' });
+    // Then the state each model will hold: its cells and their size.
+    expect(out).toMatch(/^config OK: 1 models, 3 features; references OK\n  credit: 1 cell × (\d+(\.\d)? kB|\d+ B) = \1 of state\n$/);
   });
 
   it('also takes --config=FILE', async () => {
