@@ -58,5 +58,5 @@ export const DEFAULT_MAX_VERSIONS = 5;
 
 export const DEFAULT_VARIANT_PAIRING = { pairing_ttl_seconds: 60, max_pending_pairs: 100_000 };
 
-/** Cells per model: with the bench's 50 features a cell is ~1.4 MB, so 64 cells bound a model near 90 MB. */
+/** Cells per model: a cell of the benchmark's 50-feature model is ~0.6 MB, so 64 cells bound it near 40 MB. */
 export const DEFAULT_MAX_CELLS = 64;
