@@ -5,6 +5,8 @@ import {
   DEFAULT_DRIFT,
   DEFAULT_INGEST,
   DEFAULT_INGEST_LISTEN,
+  DEFAULT_KSERVE_PAIRING,
+  DEFAULT_MODEL_KSERVE,
   DEFAULT_LOGGING,
   DEFAULT_MAX_VERSIONS,
   DEFAULT_METRICS,
@@ -13,8 +15,8 @@ import {
   DEFAULT_REFERENCE_BUILD,
 } from './defaults.js';
 import { parseListenAddress } from './listen.js';
-import type { RawConfigFile, RawDrift, RawFeature, RawModel, RawReferenceBuild } from './schema.js';
-import type { Config, DriftConfig, FeatureConfig, ModelConfig, ReferenceBuildConfig } from './types.js';
+import type { RawConfigFile, RawDrift, RawFeature, RawModel, RawModelKserve, RawReferenceBuild } from './schema.js';
+import type { Config, DriftConfig, FeatureConfig, ModelConfig, ModelKserveConfig, ReferenceBuildConfig } from './types.js';
 
 export function buildConfig(raw: RawConfigFile, sourcePath: string): Config {
   const defaults = raw.defaults ?? {};
@@ -40,6 +42,7 @@ export function buildConfig(raw: RawConfigFile, sourcePath: string): Config {
       latency_buckets_seconds: [...(metrics.latency_buckets_seconds ?? DEFAULT_METRICS.latency_buckets_seconds)],
     },
     logging: { ...DEFAULT_LOGGING, ...raw.logging },
+    kserve: { ...DEFAULT_KSERVE_PAIRING, ...raw.kserve },
     models: raw.models.map((model) => buildModel(model, modelDefaults, folder)),
   };
 }
@@ -67,6 +70,18 @@ function buildModel(raw: RawModel, defaults: ModelDefaults, folder: string): Mod
     drift: mergeDrift(defaults.drift, raw.drift),
     reference_build: mergeReferenceBuild(defaults.referenceBuild, raw.reference_build),
     max_versions: raw.max_versions ?? defaults.maxVersions,
+    kserve: buildModelKserve(raw.name, raw.kserve),
+  };
+}
+
+function buildModelKserve(modelName: string, raw: RawModelKserve | undefined): ModelKserveConfig {
+  const k = raw ?? {};
+  return {
+    inference_service: k.inference_service ?? modelName,
+    logger_mode: k.logger_mode ?? DEFAULT_MODEL_KSERVE.logger_mode,
+    ...(k.columns === undefined ? {} : { columns: [...k.columns] }),
+    ...(k.output === undefined ? {} : { output: k.output }),
+    prediction: k.prediction ?? DEFAULT_MODEL_KSERVE.prediction,
   };
 }
 

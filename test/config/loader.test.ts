@@ -23,6 +23,7 @@ describe('parseConfig', () => {
       },
       metrics: { listen: { host: '0.0.0.0', port: 9802 }, latency_buckets_seconds: DEFAULT_BUCKETS },
       logging: { level: 'info', log_feature_values: false },
+      kserve: { pairing_ttl_seconds: 30, max_pending: 10000, max_pending_bytes: 67108864 },
       models: [
         {
           name: 'credit',
@@ -47,6 +48,7 @@ describe('parseConfig', () => {
           },
           reference_build: { bins: 10, top_categories: 50, prediction_column: 'prediction' },
           max_versions: 5,
+          kserve: { inference_service: 'credit', logger_mode: 'all', prediction: 'auto' },
         },
       ],
     };
