@@ -44,7 +44,7 @@ export function parseCloudEventHeaders(headers: IncomingHttpHeaders): ParsedClou
   if (id === undefined || id === '') return failure('ce-id header missing or empty');
   if (id.length > MAX_ID_LENGTH) return failure(`ce-id is longer than ${MAX_ID_LENGTH} characters`);
   const time = header(headers, 'ce-time');
-  const parsedTime = time !== undefined && RFC3339.test(time) ? Date.parse(time) : Number.NaN;
+  const parsedTime = time === undefined ? Number.NaN : rfc3339Ms(time);
   return {
     ok: true,
     event: {
@@ -58,6 +58,15 @@ export function parseCloudEventHeaders(headers: IncomingHttpHeaders): ParsedClou
       time: Number.isFinite(parsedTime) ? time : undefined,
     },
   };
+}
+
+/** RFC 3339 → Unix ms with the fraction kept below the millisecond (Go writes nanoseconds). */
+export function rfc3339Ms(text: string): number {
+  const match = RFC3339.exec(text);
+  if (match === null) return Number.NaN;
+  const fraction = match[1] ?? '';
+  const whole = Date.parse(fraction === '' ? text : text.replace(fraction, ''));
+  return whole + (fraction === '' ? 0 : Number(fraction) * 1000);
 }
 
 /**
