@@ -173,6 +173,38 @@ describe('responses and the prediction mapping', () => {
   });
 });
 
+describe('any input', () => {
+  it('property: never throws, and every refusal has a reason and a message', () => {
+    const json = fc.jsonValue({ maxDepth: 5 });
+    const body = fc.oneof(
+      json,
+      fc.record({ instances: json }),
+      fc.record({ inputs: fc.array(fc.record({ name: fc.string(), shape: json, datatype: fc.constantFrom('FP32', 'BYTES', 'X'), data: json }, { requiredKeys: [] })) }),
+      fc.record({ outputs: fc.array(json), model_version: json }),
+    );
+    fc.assert(
+      fc.property(body, fc.constantFrom(undefined, ['a', 'b']), (value, columns) => {
+        for (const read of [requestRows(value, mapping({ columns })), responseOutputs(value, mapping({ columns }))]) {
+          if (!read.ok) {
+            expect(read.problem.reason.length).toBeGreaterThan(0);
+            expect(read.problem.message.length).toBeGreaterThan(0);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('property: headers of any content parse or are refused with a message', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom('ce-specversion', 'ce-id', 'ce-type', 'ce-time', 'ce-endpoint', 'x'), fc.string()), (headers) => {
+        const parsed = parseCloudEventHeaders(headers);
+        if (!parsed.ok) expect(parsed.message.length).toBeGreaterThan(0);
+      }),
+    );
+  });
+});
+
 describe('CloudEvent headers and bodies', () => {
   const headers = {
     'ce-specversion': '1.0',

@@ -179,6 +179,26 @@ describe('deploy/kubernetes', () => {
   });
 });
 
+describe('the reference in a ConfigMap', () => {
+  it('fits for the credit example, at the size docs/kubernetes.md states', async () => {
+    const { buildReference } = await import('../../src/reference/build.js');
+    const config = parseConfig(readFileSync(join(ROOT, DEFAULTS.exampleConfig), 'utf8'), join(ROOT, DEFAULTS.exampleConfig));
+    const reference = await buildReference({ model: config.models[0], dataPath: join(ROOT, 'examples', 'credit', 'train.csv'), now: new Date('2026-11-20T00:00:00Z') });
+    const { writeReference } = await import('../../src/reference/io.js');
+    const dir = await mkdtemp(join(tmpdir(), 'mlwatch-ref-size-'));
+    try {
+      await writeReference(join(dir, 'credit.json'), reference);
+      const bytes = statSync(join(dir, 'credit.json')).size;
+      const stated = /reference is \*\*(\d+) kB for 10 features\*\*/.exec(readFileSync(join(ROOT, 'docs', 'kubernetes.md'), 'utf8'));
+      expect(stated, 'docs/kubernetes.md states the reference size').not.toBeNull();
+      expect(Math.abs(bytes / 1000 - Number(stated?.[1]))).toBeLessThan(Number(stated?.[1]) * 0.05);
+      expect(bytes).toBeLessThan(1024 * 1024);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('mlwatch kubernetes generate', () => {
   const run = (args: string[]) => {
     const captured = { out: '', err: '' };
