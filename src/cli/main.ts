@@ -3,6 +3,7 @@
 import { runConfigCheck } from './config-check.js';
 import { runDemo } from './demo.js';
 import { runReferenceBuild } from './reference-build.js';
+import { runKubernetesGenerate } from './kubernetes.js';
 import { runRulesFleetDrift } from './rules-fleet-drift.js';
 import { runRulesGenerate } from './rules.js';
 import { runServe } from './serve.js';
@@ -19,11 +20,14 @@ commands:
   demo --config FILE [--rate N] [--drift-after SECONDS] [--duration SECONDS] [--no-serve] ...
                           run the sidecar with generated traffic whose inputs drift
                           (all options: mlwatch demo --help)
-  rules generate --thresholds FILE --out FILE
+  rules generate --thresholds FILE --out FILE [--format rules|prometheus-rule] [--release NAME]
                           write the Prometheus alert rules from a thresholds file
-                          (alert-rules/thresholds.yaml is the shipped one)
-  rules fleet-drift [--window DURATION] [--interval DURATION] --out FILE
+                          (alert-rules/thresholds.yaml is the shipped one), or a PrometheusRule
+  rules fleet-drift [--window DURATION] [--interval DURATION] --out FILE [--format ...]
                           write the recording rules for fleet-wide PSI and JS drift
+  kubernetes generate --out DIR [--release NAME] [--image IMAGE] ...
+                          write the Kubernetes manifests and Prometheus Operator objects
+                          (all options: mlwatch kubernetes generate --help)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -34,6 +38,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'config' && sub === 'check') return runConfigCheck(rest);
   if (command === 'rules' && sub === 'generate') return runRulesGenerate(rest);
   if (command === 'rules' && sub === 'fleet-drift') return runRulesFleetDrift(rest);
+  if (command === 'kubernetes' && sub === 'generate') return runKubernetesGenerate(rest);
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(USAGE);
     return command === undefined ? 2 : 0;

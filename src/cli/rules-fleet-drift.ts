@@ -5,17 +5,29 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { processOutput, type CliOutput } from './output.js';
 import { SHIPPED_FLEET_DRIFT_WINDOW, renderFleetDriftRules } from '../rules/fleet-drift.js';
+import { fleetDriftPrometheusRuleYaml } from '../kubernetes/rule-objects.js';
+import { parseRuleFormat, ruleFormatCommand, RULE_FORMAT_USAGE, type RuleFormat } from './rule-format.js';
 
 export const RULES_FLEET_DRIFT_USAGE =
-  `usage: mlwatch rules fleet-drift [--window DURATION (default ${SHIPPED_FLEET_DRIFT_WINDOW}: match the models' drift window)] [--interval DURATION] --out FILE`;
+  `usage: mlwatch rules fleet-drift [--window DURATION (default ${SHIPPED_FLEET_DRIFT_WINDOW}: match the models' drift window)] [--interval DURATION] --out FILE ${RULE_FORMAT_USAGE}`;
 
 export function runRulesFleetDrift(args: string[], output: CliOutput = processOutput): number {
-  let values: { window?: string; interval?: string; out?: string; help?: boolean };
+  let values: { window?: string; interval?: string; out?: string; format?: string; release?: string; namespace?: string; help?: boolean };
+  let format: RuleFormat;
   try {
     ({ values } = parseArgs({
       args,
-      options: { window: { type: 'string' }, interval: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        window: { type: 'string' },
+        interval: { type: 'string' },
+        out: { type: 'string' },
+        format: { type: 'string' },
+        release: { type: 'string' },
+        namespace: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     }));
+    format = parseRuleFormat(values);
   } catch (error) {
     output.stderr(`mlwatch rules fleet-drift: ${error instanceof Error ? error.message : String(error)}\n${RULES_FLEET_DRIFT_USAGE}\n`);
     return 2;
@@ -30,7 +42,11 @@ export function runRulesFleetDrift(args: string[], output: CliOutput = processOu
   }
   let text: string;
   try {
-    text = renderFleetDriftRules({ window: values.window ?? SHIPPED_FLEET_DRIFT_WINDOW, evaluationInterval: values.interval });
+    const fleet = { window: values.window ?? SHIPPED_FLEET_DRIFT_WINDOW, evaluationInterval: values.interval };
+    const interval = values.interval === undefined ? '' : ` --interval ${values.interval}`;
+    text = format.kind === 'rules'
+      ? renderFleetDriftRules(fleet)
+      : fleetDriftPrometheusRuleYaml(fleet, format.options, `mlwatch rules fleet-drift --window ${fleet.window}${interval} --out ${values.out}${ruleFormatCommand(format)}`);
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
     output.stderr(`mlwatch rules fleet-drift: ${error.message}\n${RULES_FLEET_DRIFT_USAGE}\n`);
@@ -42,7 +58,7 @@ export function runRulesFleetDrift(args: string[], output: CliOutput = processOu
     output.stderr(`mlwatch rules fleet-drift: cannot write ${values.out}: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
-  const rules = (text.match(/^ {6}- record: /gm) ?? []).length;
+  const rules = (text.match(/^ *- record: /gm) ?? []).length;
   output.stdout(`wrote ${rules} recording rules to ${values.out}\n`);
   return 0;
 }

@@ -5,6 +5,8 @@ import {
   DEFAULT_DRIFT,
   DEFAULT_INGEST,
   DEFAULT_INGEST_LISTEN,
+  DEFAULT_KSERVE_PAIRING,
+  DEFAULT_MODEL_KSERVE,
   DEFAULT_LOGGING,
   DEFAULT_MAX_VERSIONS,
   DEFAULT_METRICS,
@@ -15,8 +17,8 @@ import {
   DEFAULT_VARIANT_PAIRING,
 } from './defaults.js';
 import { parseListenAddress } from './listen.js';
-import type { RawConfigFile, RawDrift, RawFeature, RawModel, RawReferenceBuild, RawVariants } from './schema.js';
-import type { Config, DriftConfig, FeatureConfig, ModelConfig, ReferenceBuildConfig, VariantsConfig } from './types.js';
+import type { RawConfigFile, RawDrift, RawFeature, RawModel, RawModelKserve, RawReferenceBuild, RawVariants } from './schema.js';
+import type { Config, DriftConfig, FeatureConfig, ModelConfig, ModelKserveConfig, ReferenceBuildConfig, VariantsConfig } from './types.js';
 
 export function buildConfig(raw: RawConfigFile, sourcePath: string): Config {
   const defaults = raw.defaults ?? {};
@@ -42,6 +44,7 @@ export function buildConfig(raw: RawConfigFile, sourcePath: string): Config {
       latency_buckets_seconds: [...(metrics.latency_buckets_seconds ?? DEFAULT_METRICS.latency_buckets_seconds)],
     },
     logging: { ...DEFAULT_LOGGING, ...raw.logging },
+    kserve: { ...DEFAULT_KSERVE_PAIRING, ...raw.kserve },
     models: raw.models.map((model) => buildModel(model, modelDefaults, folder)),
   };
 }
@@ -72,6 +75,7 @@ function buildModel(raw: RawModel, defaults: ModelDefaults, folder: string): Mod
     segments: (raw.segments ?? []).map((s) => ({ feature: s.feature, ...(s.edges === undefined ? {} : { edges: [...s.edges] }) })),
     variants: buildVariants(raw.variants),
     max_cells: raw.max_cells ?? DEFAULT_MAX_CELLS,
+    kserve: buildModelKserve(raw.name, raw.kserve),
   };
 }
 
@@ -82,6 +86,17 @@ function buildVariants(raw: RawVariants | undefined): VariantsConfig {
     names: [...raw.names],
     pairing_ttl_seconds: raw.pairing_ttl_seconds ?? DEFAULT_VARIANT_PAIRING.pairing_ttl_seconds,
     max_pending_pairs: raw.max_pending_pairs ?? DEFAULT_VARIANT_PAIRING.max_pending_pairs,
+  };
+}
+
+function buildModelKserve(modelName: string, raw: RawModelKserve | undefined): ModelKserveConfig {
+  const k = raw ?? {};
+  return {
+    inference_service: k.inference_service ?? modelName,
+    logger_mode: k.logger_mode ?? DEFAULT_MODEL_KSERVE.logger_mode,
+    ...(k.columns === undefined ? {} : { columns: [...k.columns] }),
+    ...(k.output === undefined ? {} : { output: k.output }),
+    prediction: k.prediction ?? DEFAULT_MODEL_KSERVE.prediction,
   };
 }
 

@@ -3,6 +3,8 @@
 import type {
   DriftConfig,
   IngestConfig,
+  KservePairingConfig,
+  ModelKserveConfig,
   LoggingConfig,
   MetricsConfig,
   PredictionConfig,
@@ -60,3 +62,14 @@ export const DEFAULT_VARIANT_PAIRING = { pairing_ttl_seconds: 60, max_pending_pa
 
 /** Cells per model: a cell of the benchmark's 50-feature model is ~0.6 MB, so 64 cells bound it near 40 MB. */
 export const DEFAULT_MAX_CELLS = 64;
+/** KServe's logger sends the response right after the model answers: 30 s covers a slow model and a backed-up logger queue. */
+export const DEFAULT_KSERVE_PAIRING: KservePairingConfig = {
+  pairing_ttl_seconds: 30,
+  max_pending: 10_000,
+  max_pending_bytes: 64 * 1024 * 1024,
+};
+
+export const DEFAULT_MODEL_KSERVE: Omit<ModelKserveConfig, 'inference_service' | 'columns' | 'output'> = {
+  logger_mode: 'all',
+  prediction: 'auto',
+};

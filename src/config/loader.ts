@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { load, YAMLException } from 'js-yaml';
 import { buildConfig } from './build.js';
+import { kserveProblems } from './check-kserve.js';
 import { modelsProblems } from './check-models.js';
 import { settingsProblems } from './check-settings.js';
 import { sortProblems } from './order.js';
@@ -47,7 +48,7 @@ export function parseConfig(yamlText: string, sourcePath: string): Config {
   if (doc === undefined || doc === null) {
     throw new ConfigError(absolutePath, ['(top level): the file is empty; it needs at least a `models:` list']);
   }
-  const problems: Problem[] = [...schemaProblems(doc), ...settingsProblems(doc), ...modelsProblems(doc)];
+  const problems: Problem[] = [...schemaProblems(doc), ...settingsProblems(doc), ...modelsProblems(doc), ...kserveProblems(doc)];
   if (problems.length > 0 || !isRawConfigFile(doc)) {
     const lines = sortProblems(problems).map(formatProblem);
     throw new ConfigError(absolutePath, lines.length > 0 ? lines : [formatProblem(problem([], 'is not valid'))]);

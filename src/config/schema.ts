@@ -8,7 +8,9 @@ import type {
   DriftThresholds,
   FeatureType,
   LoggingConfig,
+  ModelKserveConfig,
   NumericDriftMethod,
+  PredictionMapping,
   Task,
 } from './types.js';
 import { MAX_SUB_WINDOWS } from './window-split.js';
@@ -17,6 +19,8 @@ export const TASKS: readonly Task[] = ['regression', 'binary_classification', 'm
 export const FEATURE_TYPES: readonly FeatureType[] = ['numeric', 'categorical', 'boolean'];
 export const NUMERIC_DRIFT_METHODS: readonly NumericDriftMethod[] = ['psi', 'jensen_shannon', 'wasserstein_normalized', 'ks'];
 export const CATEGORICAL_DRIFT_METHODS: readonly CategoricalDriftMethod[] = ['psi', 'jensen_shannon', 'chi2_pvalue', 'chebyshev'];
+export const PREDICTION_MAPPINGS: readonly PredictionMapping[] = ['auto', 'value', 'score', 'label', 'class_index', 'scores'];
+export const LOGGER_MODES: readonly ModelKserveConfig['logger_mode'][] = ['all', 'request'];
 export const LOG_LEVELS: readonly LoggingConfig['level'][] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
 /** The annotation keyword that carries a readable description of a right value. */
@@ -55,6 +59,14 @@ export interface RawSegment {
 
 export type RawVariants = string[] | { names: string[]; pairing_ttl_seconds?: number; max_pending_pairs?: number };
 
+export interface RawModelKserve {
+  inference_service?: string;
+  logger_mode?: ModelKserveConfig['logger_mode'];
+  columns?: string[];
+  output?: string;
+  prediction?: PredictionMapping;
+}
+
 export interface RawModel {
   name: string;
   task: Task;
@@ -69,6 +81,7 @@ export interface RawModel {
   segments?: RawSegment[];
   variants?: RawVariants;
   max_cells?: number;
+  kserve?: RawModelKserve;
   features: RawFeature[];
 }
 
@@ -82,6 +95,7 @@ export interface RawConfigFile {
   };
   metrics?: { listen?: string; latency_buckets_seconds?: number[] };
   logging?: { level?: LoggingConfig['level']; log_feature_values?: boolean };
+  kserve?: { pairing_ttl_seconds?: number; max_pending?: number; max_pending_bytes?: number };
   defaults?: { drift?: RawDrift; reference_build?: RawReferenceBuild; max_versions?: number };
   models: RawModel[];
 }
@@ -165,6 +179,22 @@ const variants: SchemaObject = {
 
 const maxVersions = integerFrom(1, 50);
 
+// KServe's logger mode "response" is refused on purpose: a response alone carries no features.
+const modelKserve = mapping({
+  inference_service: {
+    type: 'string',
+    pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$',
+    [EXPECTED_KEYWORD]: 'an InferenceService name: 1 to 63 lower-case letters, digits or "-", starting and ending with a letter or digit',
+  },
+  logger_mode: {
+    enum: [...LOGGER_MODES],
+    [EXPECTED_KEYWORD]: 'all (pair each request with its response) or request (the logger sends requests only); "response" carries no features',
+  },
+  columns: { type: 'array', items: nonEmptyString, minItems: 1, [EXPECTED_KEYWORD]: 'a list of feature names in the order of the model input' },
+  output: nonEmptyString,
+  prediction: { enum: [...PREDICTION_MAPPINGS] },
+});
+
 const feature = mapping(
   {
     name: { type: 'string' },
@@ -198,6 +228,7 @@ const model = mapping(
     segments,
     variants,
     max_cells: integerFrom(1, 4096),
+    kserve: modelKserve,
     features: { type: 'array', items: feature, minItems: 1, [EXPECTED_KEYWORD]: 'a list of at least one feature' },
   },
   ['name', 'task', 'version', 'reference', 'features'],
@@ -223,6 +254,12 @@ export const CONFIG_SCHEMA: SchemaObject = mapping(
     logging: mapping({
       level: { enum: [...LOG_LEVELS] },
       log_feature_values: { type: 'boolean' },
+    }),
+    kserve: mapping({
+      // An hour at most: a pair that takes longer is lost anyway, and the halves hold memory.
+      pairing_ttl_seconds: integerFrom(1, 3600),
+      max_pending: integerFrom(1, 1_000_000),
+      max_pending_bytes: integerFrom(1024),
     }),
     defaults: mapping({ drift, reference_build: referenceBuild, max_versions: maxVersions }),
     models: { type: 'array', items: model, minItems: 1, [EXPECTED_KEYWORD]: 'a list of at least one model' },

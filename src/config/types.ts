@@ -81,6 +81,26 @@ export interface VariantsConfig {
   max_pending_pairs: number;
 }
 
+/**
+ * How a model-server payload's per-row output becomes mlwatch's prediction: `auto` reads a
+ * list as scores, a string as a label, an integer of a multiclass model as a class index and
+ * any other number as the score (binary) or value (regression).
+ */
+export type PredictionMapping = 'auto' | 'value' | 'score' | 'label' | 'class_index' | 'scores';
+
+/** How KServe's inference logger and Open Inference Protocol v2 payloads map onto this model's events. */
+export interface ModelKserveConfig {
+  /** The `ce-inferenceservicename` whose CloudEvents are this model's (default: the model's name). */
+  inference_service: string;
+  /** The InferenceService logger's `mode`: `all` pairs requests with responses, `request` records requests at once. */
+  logger_mode: 'all' | 'request';
+  /** Feature names in the order of list rows (v1 `instances`) and of a 2-D v2 input tensor's columns; absent: such rows are refused. */
+  columns?: string[];
+  /** The v2 output tensor that holds the prediction (absent: the first output). */
+  output?: string;
+  prediction: PredictionMapping;
+}
+
 export interface ModelConfig {
   name: string;
   task: Task;
@@ -102,6 +122,7 @@ export interface ModelConfig {
   variants: VariantsConfig;
   /** Refuse to start when the segments and variants make more cells than this. */
   max_cells: number;
+  kserve: ModelKserveConfig;
 }
 
 export interface ListenAddress {
@@ -133,11 +154,22 @@ export interface LoggingConfig {
   log_feature_values: boolean;
 }
 
+/** Pairing of KServe logger CloudEvents (request with response, by ce-id): bounded in time and memory. */
+export interface KservePairingConfig {
+  /** How long a request (or a response) waits for its other half, seconds. */
+  pairing_ttl_seconds: number;
+  /** Most halves waiting at once, all models together; beyond it the oldest is let go (and counted). */
+  max_pending: number;
+  /** Most body bytes the waiting halves may hold, all models together. */
+  max_pending_bytes: number;
+}
+
 export interface Config {
   /** Absolute path of the file this came from; references resolve against its folder. */
   source_path: string;
   ingest: IngestConfig;
   metrics: MetricsConfig;
   logging: LoggingConfig;
+  kserve: KservePairingConfig;
   models: ModelConfig[];
 }

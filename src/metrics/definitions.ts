@@ -106,6 +106,18 @@ const BASE_METRICS = {
   referenceCreated: define('mlwatch_reference_created_timestamp_seconds', 'gauge', ['model'],
     'When the loaded reference was built, Unix seconds.'),
 
+  // Model-server integrations: KServe's inference logger and Open Inference Protocol pairs
+  kserveCloudEvents: define('mlwatch_kserve_cloudevents_total', 'counter', ['model', 'type'],
+    'CloudEvents received from KServe\'s inference logger, by type (request, response); model is __other__ when no model maps to the InferenceService.'),
+  kserveUnpaired: define('mlwatch_kserve_unpaired_total', 'counter', ['model', 'type', 'reason'],
+    'Logger requests or responses let go without their other half: reason ttl (kserve.pairing_ttl_seconds passed), capacity (kserve.max_pending or max_pending_bytes reached) or duplicate_id; an unpaired request is still recorded, without a prediction.'),
+  kservePending: define('mlwatch_kserve_pending', 'gauge', ['model'],
+    'Logger requests and responses waiting for their other half.'),
+  kservePendingBytes: define('mlwatch_kserve_pending_bytes', 'gauge', [],
+    'Body bytes of the logger requests and responses waiting for their other half, all models (bounded by kserve.max_pending_bytes).'),
+  inferencePayloadsRejected: define('mlwatch_inference_payloads_rejected_total', 'counter', ['model', 'reason'],
+    'Model-server payloads (KServe logger CloudEvents, Open Inference Protocol pairs) that could not be read as events, by reason; model is __other__ when unknown.'),
+
   // mlwatch itself
   scrapeCollectorSuccess: define('mlwatch_scrape_collector_success', 'gauge', ['collector'],
     '1 when the collector succeeded during this scrape, 0 when it failed (its metrics are then absent).'),

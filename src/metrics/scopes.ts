@@ -11,7 +11,7 @@ import {
   type MetricDefinition,
   type SliceKind,
 } from './definitions.js';
-import { MetricFamily } from './family.js';
+import { MetricFamily, type Sample } from './family.js';
 
 export type ScopeKind = 'model' | SliceKind;
 
@@ -75,5 +75,45 @@ export class ScopedFamilies<K extends BaseKey> {
 
   all(): MetricFamily[] {
     return [...this.byKind.values()].flatMap((families) => [...families.values()]);
+  }
+}
+
+/** Events a scope's cells have counted (every version together). */
+export function eventsOf(scope: Scope): number {
+  const versions = scope.model.monitor.state.versions;
+  let total = 0;
+  for (let v = 0; v <= versions.capacity; v++) total += scope.reader.versionCount(v);
+  return total;
+}
+
+/**
+ * A slice is exported once it has seen an event, the whole model always: a segment value or
+ * a variant that never occurs adds no series, while the bound (every slice) stays the config's.
+ */
+export function isLive(scope: Scope): boolean {
+  return scope.kind === 'model' || eventsOf(scope) > 0;
+}
+
+/**
+ * Samples made once per (family, scope) and published at each update for the live scopes
+ * only, in the order they were added.
+ */
+export class ScopeSamples {
+  private readonly groups: { family: MetricFamily; scope: Scope; samples: readonly Sample[] }[] = [];
+  private readonly families = new Set<MetricFamily>();
+
+  add(family: MetricFamily, scope: Scope, samples: readonly Sample[]): void {
+    this.groups.push({ family, scope, samples });
+    this.families.add(family);
+  }
+
+  publish(): void {
+    for (const family of this.families) family.samples = [];
+    const live = new Map<Scope, boolean>();
+    for (const g of this.groups) {
+      let on = live.get(g.scope);
+      if (on === undefined) live.set(g.scope, (on = isLive(g.scope)));
+      if (on) for (const sample of g.samples) g.family.samples.push(sample);
+    }
   }
 }

@@ -12,6 +12,9 @@ import { cellBudget, cellBudgetProblem } from '../monitor/cell-budget.js';
 import { modelWarnings } from '../config/model-warnings.js';
 import type { Reference } from '../reference/types.js';
 import { createIngestHandler } from '../ingest/handler.js';
+import { InferenceIngest } from '../integrations/inference-ingest.js';
+import { createIntegrationRoutes } from '../integrations/http.js';
+import { InferenceIntegrationsCollector } from '../metrics/collectors/inference-integrations.js';
 import { createMetricsApp, type Readiness } from './metrics-app.js';
 
 export interface SidecarOptions {
@@ -28,6 +31,7 @@ export interface Sidecar {
   ingestUrl: string;
   metricsUrl: string;
   fleet: Fleet;
+  inference: InferenceIngest;
   metrics: MetricsRegistry;
   close(): Promise<void>;
 }
@@ -68,14 +72,22 @@ export async function startSidecar(config: Config, options: SidecarOptions = {})
     for (const warning of modelWarnings(model, i, references.get(model.name) as Reference)) log.warn({ model: model.name }, warning);
   });
   const fleet = new Fleet(config, references, options.clock);
-  const metrics = new MetricsRegistry(createCollectors(fleet), log, { processMetrics: options.processMetrics ?? true });
+  const inference = new InferenceIngest(fleet, config);
+  const collectors = [...createCollectors(fleet), new InferenceIntegrationsCollector(fleet, inference)];
+  const metrics = new MetricsRegistry(collectors, log, { processMetrics: options.processMetrics ?? true });
   const readiness: Readiness = { ready: false };
 
-  const ingest = createServer(createIngestHandler(fleet, config.ingest, log, config.logging.log_feature_values));
+  // KServe's logger and Open Inference Protocol pairs take their own routes first (src/integrations/http.ts).
+  const integrationRoutes = createIntegrationRoutes(inference, fleet, config.ingest, log);
+  const ingestHandler = createIngestHandler(fleet, config.ingest, log, config.logging.log_feature_values);
+  const ingest = createServer((req, res) => {
+    if (!integrationRoutes(req, res)) ingestHandler(req, res);
+  });
   const metricsServer = createServer(createMetricsApp(fleet, metrics, readiness, log));
   const ingestAddress = await listen(ingest, options.ingestListen ?? config.ingest.listen);
   const metricsAddress = await listen(metricsServer, options.metricsListen ?? config.metrics.listen);
   fleet.start((error, model) => log.error({ err: error, model }, 'drift computation failed'));
+  inference.start();
   readiness.ready = true;
   log.info(
     { ingest: ingestAddress, metrics: metricsAddress, models: config.models.map((m) => m.name) },
@@ -87,12 +99,15 @@ export async function startSidecar(config: Config, options: SidecarOptions = {})
     ingestUrl: `http://${ingestAddress}`,
     metricsUrl: `http://${metricsAddress}`,
     fleet,
+    inference,
     metrics,
     close() {
       closing ??= (async () => {
         readiness.ready = false;
         fleet.stop();
         await Promise.all([drain(ingest), drain(metricsServer)]);
+        // After the last request: requests still waiting for a response are recorded without one.
+        inference.stop();
         log.info('mlwatch stopped');
       })();
       return closing;

@@ -23,6 +23,7 @@ describe('parseConfig', () => {
       },
       metrics: { listen: { host: '0.0.0.0', port: 9802 }, latency_buckets_seconds: DEFAULT_BUCKETS },
       logging: { level: 'info', log_feature_values: false },
+      kserve: { pairing_ttl_seconds: 30, max_pending: 10000, max_pending_bytes: 67108864 },
       models: [
         {
           name: 'credit',
@@ -50,6 +51,7 @@ describe('parseConfig', () => {
           segments: [],
           variants: { names: [], pairing_ttl_seconds: 60, max_pending_pairs: 100_000 },
           max_cells: 64,
+          kserve: { inference_service: 'credit', logger_mode: 'all', prediction: 'auto' },
         },
       ],
     };

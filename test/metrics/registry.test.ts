@@ -115,7 +115,10 @@ describe('MetricsRegistry', () => {
     for (const def of Object.values(METRICS)) {
       expect(def.name).toMatch(/^mlwatch_[a-z0-9_]+$/);
       expect(def.name.endsWith('_total')).toBe(def.type === 'counter');
-      for (const label of def.labels) expect(['model', 'feature', 'category', 'class', 'method', 'reason', 'version', 'le', 'lower', 'upper', 'collector', 'variant', 'segment', 'segment_value']).toContain(label);
+      // type: request or response, the two kinds of KServe logger CloudEvent (a fixed pair);
+      // variant, segment, segment_value: the configured slices.
+      const allowed = ['model', 'feature', 'category', 'class', 'method', 'reason', 'version', 'le', 'lower', 'upper', 'collector', 'type', 'variant', 'segment', 'segment_value'];
+      for (const label of def.labels) expect(allowed).toContain(label);
     }
   });
 });

@@ -59,10 +59,12 @@ describe('sliced scrape', () => {
     expect(scraped.get('mlwatch_predictions_total{model="shop",version="1.0.0"}')).toBe(400);
     expect(scraped.get('mlwatch_variant_predictions_total{model="shop",variant="champion",version="1.0.0"}')).toBe(300);
     expect(scraped.get('mlwatch_variant_predictions_total{model="shop",variant="canary",version="1.0.0"}')).toBe(100);
-    expect(scraped.get('mlwatch_variant_predictions_total{model="shop",variant="__other__",version="1.0.0"}')).toBe(0);
-    for (const country of ['US', 'DE', 'FR', 'JP']) {
+    expect(scraped.has('mlwatch_variant_predictions_total{model="shop",variant="__other__",version="1.0.0"}')).toBe(false);
+    for (const country of ['US', 'DE', 'FR', 'JP', '__other__', '__missing__']) {
       const expected = events.filter((e) => e.features.country === country).length;
-      expect(scraped.get(`mlwatch_segment_predictions_total{model="shop",segment="country",segment_value="${country}"}`), country).toBe(expected);
+      // A segment value that has seen no event adds no series.
+      const series = `mlwatch_segment_predictions_total{model="shop",segment="country",segment_value="${country}"}`;
+      expect(scraped.get(series), country).toBe(expected === 0 ? undefined : expected);
     }
     const young = events.filter((e) => (e.features.age as number) <= 40).length;
     expect(scraped.get('mlwatch_segment_predictions_total{model="shop",segment="age",segment_value="(-Inf, 40]"}')).toBe(young);

@@ -23,6 +23,7 @@ export function makeModel(options: {
   const task = options.task ?? 'binary_classification';
   return {
     name: options.name ?? 'credit',
+    kserve: { inference_service: options.name ?? 'credit', logger_mode: 'all', prediction: 'auto' },
     task,
     classes: options.classes ?? (task === 'binary_classification' ? ['no', 'yes'] : []),
     version: '1.0.0',

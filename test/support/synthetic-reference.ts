@@ -100,6 +100,7 @@ export function testModel(overrides: Partial<ModelConfig> = {}): ModelConfig {
     segments: [],
     variants: { names: [], pairing_ttl_seconds: 60, max_pending_pairs: 100_000 },
     max_cells: 64,
+    kserve: { inference_service: 'shop', logger_mode: 'all', prediction: 'auto' },
     ...overrides,
   };
 }
@@ -129,6 +130,7 @@ export function testConfig(models: ModelConfig[] = [testModel()]): Config {
     ingest: { listen: { host: '127.0.0.1', port: 0 }, max_body_bytes: 64 * 1024, max_batch_events: 100, max_reported_errors: 3 },
     metrics: { listen: { host: '127.0.0.1', port: 0 }, latency_buckets_seconds: [0.01, 0.1, 1] },
     logging: { level: 'silent', log_feature_values: false },
+    kserve: { pairing_ttl_seconds: 30, max_pending: 1000, max_pending_bytes: 1024 * 1024 },
     models,
   };
 }

@@ -7,7 +7,7 @@ import type { Fleet } from '../../monitor/fleet.js';
 import { METRICS } from '../definitions.js';
 import { families, type Collector } from '../collector.js';
 import { fillHistogram, formatLe, histogramSamples, type Sample } from '../family.js';
-import { ScopedFamilies, scopesOf, type Scope } from '../scopes.js';
+import { ScopeSamples, ScopedFamilies, scopesOf, type Scope } from '../scopes.js';
 
 interface HistogramBinding {
   samples: Sample[];
@@ -36,6 +36,7 @@ export class DistributionCollector implements Collector {
   readonly families = [...this.scoped.all(), ...Object.values(this.reference)];
   private readonly histograms: HistogramBinding[] = [];
   private readonly counts: CountBinding[] = [];
+  private readonly published = new ScopeSamples();
 
   constructor(fleet: Fleet) {
     for (const scope of scopesOf(fleet)) this.bindScope(scope);
@@ -52,7 +53,7 @@ export class DistributionCollector implements Collector {
         const family = this.scoped.get(scope.kind, isPrediction ? 'predictionValue' : 'featureValue');
         if (family) {
           const samples = histogramSamples(family.name, labels, slot.coarseEdges);
-          family.samples.push(...samples);
+          this.published.add(family, scope, samples);
           this.histograms.push({ samples, cell, slot, coarse: new Float64Array(slot.coarseEnd.length) });
         }
         if (unsliced) {
@@ -63,7 +64,7 @@ export class DistributionCollector implements Collector {
         const family = this.scoped.get(scope.kind, 'featureCategory');
         if (family) {
           const samples = slot.categories.map((category) => ({ labels: { ...labels, category }, value: 0 }));
-          family.samples.push(...samples);
+          this.published.add(family, scope, samples);
           this.counts.push({ samples, cell, slot });
         }
         if (unsliced) this.reference.featureReferenceCategoryRatio.samples.push(...categoryRatios(slot, labels, 'category'));
@@ -74,7 +75,7 @@ export class DistributionCollector implements Collector {
     const classes = this.scoped.get(scope.kind, 'predictedClass');
     if (classes && scope.model.monitor.model.task !== 'regression') {
       const samples = layout.classNames.map((name) => ({ labels: { ...scope.labels, class: name }, value: 0 }));
-      classes.samples.push(...samples);
+      this.published.add(classes, scope, samples);
       this.counts.push({ samples, cell, slot: null });
     }
   }
@@ -88,6 +89,7 @@ export class DistributionCollector implements Collector {
       const { cell, slot, samples } = c;
       for (let i = 0; i < samples.length; i++) samples[i].value = slot === null ? cell.classCount(i) : cell.binCount(slot, i);
     }
+    this.published.publish();
   }
 }
 

@@ -9,7 +9,7 @@ import type { Fleet } from '../../monitor/fleet.js';
 import { METRICS } from '../definitions.js';
 import { families, type Collector } from '../collector.js';
 import type { MetricFamily, Sample } from '../family.js';
-import { ScopedFamilies, scopesOf } from '../scopes.js';
+import { ScopedFamilies, isLive, scopesOf, type Scope } from '../scopes.js';
 
 const SCORE_KEYS = [
   'featureDrift',
@@ -29,6 +29,7 @@ interface SlotSamples {
 
 /** One scope's samples, made once, exported or not at each update. */
 interface ScopeSamples {
+  scope: Scope;
   reader: CellReader;
   slots: SlotSamples[];
   share: Sample;
@@ -65,7 +66,7 @@ export class DriftCollector implements Collector {
           drifted: isPrediction ? null : { labels, value: 0 },
         };
       });
-      return { reader: scope.reader, slots, share: { labels: scope.labels, value: NaN }, target };
+      return { scope, reader: scope.reader, slots, share: { labels: scope.labels, value: NaN }, target };
     });
     this.modelSamples = fleet.models.map(({ monitor }) => {
       const labels = { model: monitor.model.name };
@@ -87,7 +88,7 @@ export class DriftCollector implements Collector {
 
   update(): void {
     for (const family of this.scoped.all()) family.samples = [];
-    for (const scope of this.scopes) this.updateScope(scope);
+    for (const scope of this.scopes) if (isLive(scope.scope)) this.updateScope(scope);
     const computed: Sample[] = [];
     const durations: Sample[] = [];
     this.fleet.models.forEach((m, i) => {

@@ -7,7 +7,7 @@ import type { Fleet } from '../../monitor/fleet.js';
 import { METRICS } from '../definitions.js';
 import { families, type Collector } from '../collector.js';
 import type { MetricFamily, Sample } from '../family.js';
-import { ScopedFamilies, scopesOf } from '../scopes.js';
+import { ScopeSamples, ScopedFamilies, scopesOf, type Scope } from '../scopes.js';
 
 /** Where one sample's value lives: a quality counter of one slot of a cell (or a sum of cells). */
 interface Binding {
@@ -30,6 +30,7 @@ export class QualityCollector implements Collector {
   });
   readonly families = [...this.scoped.all(), ...Object.values(this.expected)];
   private readonly bindings: Binding[] = [];
+  private readonly published = new ScopeSamples();
 
   constructor(fleet: Fleet) {
     for (const scope of scopesOf(fleet)) {
@@ -40,7 +41,7 @@ export class QualityCollector implements Collector {
         const keys = isPrediction ? PREDICTION_KEYS : FEATURE_KEYS;
         COUNTERS.forEach((counter, k) => {
           const family = this.scoped.get(scope.kind, keys[k]);
-          if (family) this.bind(family, labels, scope.reader, slot, counter);
+          if (family) this.bind(family, scope, labels, slot, counter);
         });
       }
     }
@@ -57,13 +58,14 @@ export class QualityCollector implements Collector {
     }
   }
 
-  private bind(family: MetricFamily, labels: Record<string, string>, reader: CellReader, slot: Slot, counter: number): void {
+  private bind(family: MetricFamily, scope: Scope, labels: Record<string, string>, slot: Slot, counter: number): void {
     const sample = { labels, value: 0 };
-    family.samples.push(sample);
-    this.bindings.push({ sample, reader, slot, counter });
+    this.published.add(family, scope, [sample]);
+    this.bindings.push({ sample, reader: scope.reader, slot, counter });
   }
 
   update(): void {
     for (const b of this.bindings) b.sample.value = b.reader.qualityCount(b.slot, b.counter);
+    this.published.publish();
   }
 }

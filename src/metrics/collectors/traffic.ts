@@ -9,9 +9,10 @@ import { OTHER_CATEGORY } from '../../reference/types.js';
 import { METRICS } from '../definitions.js';
 import { families, type Collector } from '../collector.js';
 import { fillHistogram, histogramSamples, type MetricFamily, type Sample } from '../family.js';
-import { ScopedFamilies, scopesOf } from '../scopes.js';
+import { ScopeSamples, ScopedFamilies, isLive, scopesOf, type Scope } from '../scopes.js';
 
 interface VersionedCounts {
+  scope: Scope;
   reader: CellReader;
   versions: VersionIndex;
   family: MetricFamily;
@@ -42,6 +43,7 @@ export class TrafficCollector implements Collector {
   private readonly versioned: VersionedCounts[] = [];
   /** Segment events: every version together. */
   private readonly totals: { reader: CellReader; versions: number; sample: Sample }[] = [];
+  private readonly published = new ScopeSamples();
 
   constructor(private readonly fleet: Fleet) {
     const models = fleet.models.map((m) => m.monitor.model);
@@ -65,17 +67,17 @@ export class TrafficCollector implements Collector {
       const latency = this.scoped.get(scope.kind, 'inferenceLatency');
       if (latency) {
         const samples = histogramSamples(latency.name, scope.labels, monitor.latencyBuckets);
-        latency.samples.push(...samples);
+        this.published.add(latency, scope, samples);
         this.latency.push({ reader: scope.reader, samples, buckets: new Float64Array(monitor.latencyBuckets.length + 1) });
       }
       const predictions = this.scoped.get(scope.kind, 'predictions');
       if (!predictions) continue;
       const versions = monitor.state.versions;
       if (predictions.definition.labels.includes('version')) {
-        this.versioned.push({ reader: scope.reader, versions, family: predictions, labels: scope.labels, samples: [] });
+        this.versioned.push({ scope, reader: scope.reader, versions, family: predictions, labels: scope.labels, samples: [] });
       } else {
         const sample = { labels: scope.labels, value: 0 };
-        predictions.samples.push(sample);
+        this.published.add(predictions, scope, [sample]);
         this.totals.push({ reader: scope.reader, versions: versions.capacity + 1, sample });
       }
     }
@@ -91,6 +93,7 @@ export class TrafficCollector implements Collector {
     });
     for (const family of new Set(this.versioned.map((v) => v.family))) family.samples = [];
     for (const v of this.versioned) {
+      if (!isLive(v.scope)) continue;
       for (let index = 0; index <= v.versions.capacity; index++) {
         const count = v.reader.versionCount(index);
         // The expected version is always exported; others once they have been seen.
@@ -105,6 +108,7 @@ export class TrafficCollector implements Collector {
       for (let index = 0; index < t.versions; index++) total += t.reader.versionCount(index);
       t.sample.value = total;
     }
+    this.published.publish();
     const rejected = this.f.eventsRejected.samples;
     const perModel = REJECT_REASONS.length;
     for (let i = 0; i < rejected.length; i++) {

@@ -51,10 +51,6 @@ export class VariantsCollector implements Collector {
           difference: { labels, value: 0 },
         };
         this.variants.push(made);
-        this.f.paired.samples.push(made.paired);
-        this.f.agreeing.samples.push(made.agreeing);
-        this.f.scored.samples.push(made.scored);
-        this.f.difference.samples.push(made.difference);
       });
       const samples = UNPAIRED_REASONS.map((reason) => ({ labels: { model, reason }, value: 0 }));
       this.f.unpaired.samples.push(...samples);
@@ -64,7 +60,14 @@ export class VariantsCollector implements Collector {
 
   update(): void {
     const divergence: Sample[] = [];
+    for (const family of [this.f.paired, this.f.agreeing, this.f.scored, this.f.difference]) family.samples = [];
     for (const v of this.variants) {
+      // A variant that has served nothing yet adds no series (as every slice).
+      if (!hasEvents(v.cell)) continue;
+      this.f.paired.samples.push(v.paired);
+      this.f.agreeing.samples.push(v.agreeing);
+      this.f.scored.samples.push(v.scored);
+      this.f.difference.samples.push(v.difference);
       const pairs = v.cell.pairs;
       v.paired.value = pairs.paired;
       v.agreeing.value = pairs.agreeing;
@@ -78,4 +81,9 @@ export class VariantsCollector implements Collector {
     this.f.divergence.samples = divergence;
     for (const u of this.unpaired) u.samples.forEach((sample, k) => (sample.value = u.store.unpaired[k]));
   }
+}
+
+function hasEvents(cell: Cell): boolean {
+  for (let v = 0; v < cell.versionCounts.length; v++) if (cell.versionCount(v) > 0) return true;
+  return false;
 }
