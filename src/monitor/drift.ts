@@ -4,8 +4,8 @@
 // Categorical slots: PSI, JS, chi-square p-value and Chebyshev on the categories.
 import type { CategoricalDriftMethod, DriftConfig, NumericDriftMethod } from '../config/types.js';
 import { chebyshevDistance, chiSquarePValue, jensenShannonDistance, psi } from '../stats/binned.js';
-import { ksFromBins, normalizedWasserstein, wassersteinFromBins, type BinnedValues } from '../stats/continuous.js';
 import type { CategoricalSlot, ModelLayout, NumericSlot, Slot } from './layout.js';
+import { scoreNumericSlot } from './numeric-drift.js';
 import type { SlidingWindow } from './window.js';
 
 export const NUMERIC_METHODS: readonly NumericDriftMethod[] = ['psi', 'jensen_shannon', 'wasserstein_normalized', 'ks'];
@@ -49,7 +49,7 @@ export class DriftComputer {
       computedAt: 0,
       durationSeconds: 0,
     };
-    this.windowSum = new Float64Array(layout.totalBins + layout.totalTails);
+    this.windowSum = new Float64Array(layout.totalBins + layout.totalOffsets);
     let maxCoarse = 0;
     for (const slot of layout.slots) if (slot.kind === 'numeric') maxCoarse = Math.max(maxCoarse, slot.coarseEnd.length);
     this.coarseWindow = new Float64Array(maxCoarse);
@@ -96,27 +96,12 @@ export class DriftComputer {
   }
 
   private numericScores(slot: NumericSlot, at: number): void {
-    const fine = this.windowSum.subarray(slot.binOffset, slot.binOffset + slot.binCount);
-    const coarse = this.coarseWindow.subarray(0, slot.coarseEnd.length);
-    let f = 0;
-    for (let c = 0; c < slot.coarseEnd.length; c++) {
-      let sum = 0;
-      for (; f < slot.coarseEnd[c]; f++) sum += fine[f];
-      coarse[c] = sum;
-    }
-    const tails = this.layout.totalBins + slot.tailOffset;
-    const windowValues: BinnedValues = { counts: fine, sumFirst: this.windowSum[tails], sumLast: this.windowSum[tails + 1] };
-    const referenceValues: BinnedValues = {
-      counts: slot.referenceFineCounts,
-      // Reference values in the first bin all equal the minimum; the last bin is empty.
-      sumFirst: slot.referenceFineCounts[0] * slot.fineEdges[0],
-      sumLast: 0,
+    const { windowSum } = this;
+    const window = {
+      counts: windowSum.subarray(slot.binOffset, slot.binOffset + slot.binCount),
+      offsets: windowSum.subarray(slot.offsetsAt, slot.offsetsAt + slot.binCount),
     };
-    const scores = this.result.scores;
-    scores[at] = psi(slot.referenceCoarseCounts, coarse);
-    scores[at + 1] = jensenShannonDistance(slot.referenceCoarseCounts, coarse);
-    scores[at + 2] = normalizedWasserstein(wassersteinFromBins(slot.fineEdges, referenceValues, windowValues), slot.referenceStd);
-    scores[at + 3] = ksFromBins(slot.fineEdges, slot.referenceFineCounts, fine);
+    scoreNumericSlot(slot, window, this.coarseWindow, this.result.scores, at);
   }
 
   private categoricalScores(slot: CategoricalSlot, at: number): void {

@@ -49,9 +49,8 @@ export function recordNumber(layout: ModelLayout, state: ModelState, slot: Numer
   state.sums[slot.index] += value;
   const window = state.window.current;
   window[slot.binOffset + bin]++;
-  // Tail sums make the window's Wasserstein exact beyond the reference min and max.
-  if (bin === 0) window[layout.totalBins + slot.tailOffset] += value;
-  else if (bin === slot.binCount - 1) window[layout.totalBins + slot.tailOffset + 1] += value;
+  // Offsets from the bin's lower edge make the window's ∫F exact in every bin (stats/continuous.ts).
+  window[slot.offsetsAt + bin] += value - slot.binLowerEdges[bin];
 }
 
 export function recordCategorical(state: ModelState, slot: CategoricalSlot, value: unknown): void {

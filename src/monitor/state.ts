@@ -10,7 +10,7 @@ export interface ModelState {
   bins: Float64Array;
   /** Per slot: sum of the numeric values binned (the histogram's _sum). */
   sums: Float64Array;
-  /** The drift window: each sub-window holds totalBins bin counts then totalTails tail sums. */
+  /** The drift window: each sub-window holds totalBins bin counts then totalOffsets within-bin offset sums. */
   window: SlidingWindow;
   /** Predicted classes, config order, last is __other__ (classification only). */
   classCounts: Float64Array;
@@ -29,7 +29,7 @@ export function createModelState(layout: ModelLayout, latencyBucketCount: number
     quality: new Float64Array(slots * QUALITY_COUNTERS),
     bins: new Float64Array(layout.totalBins),
     sums: new Float64Array(slots),
-    window: new SlidingWindow(layout.model.drift.sub_windows, layout.totalBins + layout.totalTails),
+    window: new SlidingWindow(layout.model.drift.sub_windows, layout.totalBins + layout.totalOffsets),
     classCounts: new Float64Array(layout.classNames.length),
     versionCounts: new Float64Array(layout.model.max_versions + 1),
     latencyBuckets: new Float64Array(latencyBucketCount + 1),

@@ -1,5 +1,5 @@
 // The sliding drift window: a ring of sub-windows, each a flat array of bin counts
-// (and numeric tail sums) in the layout's order. The hot path adds to the current
+// (and numeric within-bin offset sums) in the layout's order. The hot path adds to the current
 // sub-window; a timer rotates the ring, so memory is fixed whatever the traffic and
 // the window covers the last window_seconds to within one sub-window.
 
@@ -12,7 +12,7 @@ export class SlidingWindow {
 
   constructor(
     readonly subWindowCount: number,
-    /** Length of each sub-window array: bins then tail sums. */
+    /** Length of each sub-window array: bin counts then offset sums. */
     readonly width: number,
   ) {
     this.subWindows = Array.from({ length: subWindowCount }, () => new Float64Array(width));

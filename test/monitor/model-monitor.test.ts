@@ -144,12 +144,15 @@ describe('ModelMonitor bins and window', () => {
     const expected = countBins(values, Array.from(slot.fineEdges));
     expect(Array.from(m.state.bins.subarray(slot.binOffset, slot.binOffset + slot.binCount))).toEqual(expected);
     expect(Array.from(m.state.window.current.subarray(slot.binOffset, slot.binOffset + slot.binCount))).toEqual(expected);
-    // Tail sums: the values at or below the reference minimum and above the maximum.
-    const tails = m.layout.totalBins + slot.tailOffset;
-    const below = values.filter((v) => v <= slot.fineEdges[0]).reduce((a, b) => a + b, 0);
-    const above = values.filter((v) => v > slot.fineEdges[slot.fineEdges.length - 1]).reduce((a, b) => a + b, 0);
-    expect(m.state.window.current[tails]).toBeCloseTo(below, 6);
-    expect(m.state.window.current[tails + 1]).toBeCloseTo(above, 6);
+    // Within-bin offsets: per fine bin, Σ (value - the bin's lower edge; edges[0] for bin 0).
+    const edges = Array.from(slot.fineEdges);
+    const offsets = expected.map(() => 0);
+    for (const v of values) {
+      const bin = countBins([v], edges).indexOf(1);
+      offsets[bin] += v - edges[bin === 0 ? 0 : bin - 1];
+    }
+    const recorded = m.state.window.current.subarray(slot.offsetsAt, slot.offsetsAt + slot.binCount);
+    offsets.forEach((offset, bin) => expect(recorded[bin]).toBeCloseTo(offset, 6));
     // Coarse bins are unions of fine bins: summing the fine ranges equals binning by coarse edges.
     const coarseExpected = countBins(values, Array.from(slot.coarseEdges));
     let f = slot.binOffset;
