@@ -83,9 +83,8 @@ export class Cell implements CellReader {
     this.sums[slot.index] += value;
     const window = this.window.current;
     window[at]++;
-    // Tail sums make the window's Wasserstein exact beyond the reference min and max.
-    if (bin === 0) window[this.layout.totalBins + slot.tailOffset] += value;
-    else if (bin === slot.binCount - 1) window[this.layout.totalBins + slot.tailOffset + 1] += value;
+    // Offsets from the bin's lower edge make the window's ∫F exact in every bin (stats/continuous.ts).
+    window[slot.offsetsAt + bin] += value - slot.binLowerEdges[bin];
   }
 
   addCategory(slot: CategoricalSlot, bin: number): void {

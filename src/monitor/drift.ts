@@ -4,9 +4,9 @@
 // Categorical slots: PSI, JS, chi-square p-value and Chebyshev on the categories.
 import type { CategoricalDriftMethod, DriftConfig, NumericDriftMethod } from '../config/types.js';
 import { chebyshevDistance, chiSquarePValue, jensenShannonDistance, psi } from '../stats/binned.js';
-import { ksFromBins, normalizedWasserstein, wassersteinFromBins, type BinnedValues } from '../stats/continuous.js';
 import type { CellReader } from './cell-reader.js';
-import { coarseFromFine, slotBinsOf, windowTailSums, type CategoricalSlot, type ModelLayout, type NumericSlot, type Slot } from './layout.js';
+import { slotBinsOf, slotOffsetsOf, type CategoricalSlot, type ModelLayout, type NumericSlot, type Slot } from './layout.js';
+import { scoreNumericSlot } from './numeric-drift.js';
 
 export const NUMERIC_METHODS: readonly NumericDriftMethod[] = ['psi', 'jensen_shannon', 'wasserstein_normalized', 'ks'];
 export const CATEGORICAL_METHODS: readonly CategoricalDriftMethod[] = ['psi', 'jensen_shannon', 'chi2_pvalue', 'chebyshev'];
@@ -105,22 +105,11 @@ export class DriftComputer {
   }
 
   private numericScores(slot: NumericSlot, at: number): void {
-    const fine = slotBinsOf(this.windowSum, slot);
-    const coarse = this.coarseWindow.subarray(0, slot.coarseEnd.length);
-    coarseFromFine(fine, 0, slot, coarse);
-    const tails = windowTailSums(this.layout, this.windowSum, slot);
-    const windowValues: BinnedValues = { counts: fine, sumFirst: tails.first, sumLast: tails.last };
-    const referenceValues: BinnedValues = {
-      counts: slot.referenceFineCounts,
-      // Reference values in the first bin all equal the minimum; the last bin is empty.
-      sumFirst: slot.referenceFineCounts[0] * slot.fineEdges[0],
-      sumLast: 0,
+    const window = {
+      counts: slotBinsOf(this.windowSum, slot),
+      offsets: slotOffsetsOf(this.windowSum, slot),
     };
-    const scores = this.result.scores;
-    scores[at] = psi(slot.referenceCoarseCounts, coarse);
-    scores[at + 1] = jensenShannonDistance(slot.referenceCoarseCounts, coarse);
-    scores[at + 2] = normalizedWasserstein(wassersteinFromBins(slot.fineEdges, referenceValues, windowValues), slot.referenceStd);
-    scores[at + 3] = ksFromBins(slot.fineEdges, slot.referenceFineCounts, fine);
+    scoreNumericSlot(slot, window, this.coarseWindow, this.result.scores, at);
   }
 
   private categoricalScores(slot: CategoricalSlot, at: number): void {

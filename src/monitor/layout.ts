@@ -2,6 +2,7 @@
 // typed arrays the hot path writes. Built once at start-up from the config and the
 // reference; nothing here runs per event.
 import { createBinLookup, type BinLookup } from '../stats/bin-lookup.js';
+import { binLowerEdges } from '../stats/bins.js';
 import type { FeatureConfig, ModelConfig } from '../config/types.js';
 import {
   OTHER_CATEGORY,
@@ -47,9 +48,16 @@ export interface NumericSlot extends SlotBase {
   /** Values outside [rangeMin, rangeMax] count as out of range. */
   rangeMin: number;
   rangeMax: number;
-  /** Index of this slot's pair (first bin sum, last bin sum) in the tail-sum arrays, times 2. */
-  tailOffset: number;
+  /** The lower edge of each fine bin (binLowerEdges): window offsets are value minus this. */
+  binLowerEdges: Float64Array;
+  /** Position of fine bin 0's offset sum in a window array (the offsets follow every slot's counts). */
+  offsetsAt: number;
   referenceFineCounts: Float64Array;
+  /**
+   * Per fine bin, Σ (reference value - the bin's lower edge); null for a format 1 reference,
+   * which has none (its W1 keeps the even-spread estimate, wassersteinSpreadEvenly).
+   */
+  referenceFineOffsets: Float64Array | null;
   referenceCoarseCounts: Float64Array;
   referenceStd: number;
 }
@@ -81,9 +89,9 @@ export interface ModelLayout {
   prediction: Slot;
   /** Total bins over every slot: the length of the cumulative and window bin arrays. */
   totalBins: number;
-  /** Length of the tail-sum arrays (2 per numeric slot). */
-  totalTails: number;
-  /** Length of one drift sub-window: every bin count, then the tail sums. */
+  /** Offset sums in a window array after the bin counts: one per fine bin of every numeric slot. */
+  totalOffsets: number;
+  /** Length of one drift sub-window: every bin count, then the offset sums. */
   windowWidth: number;
   /** Classification: config class name → index; the last index (classes.length) is __other__. */
   classIndex: Map<string, number>;
@@ -92,12 +100,14 @@ export interface ModelLayout {
 
 export function buildLayout(model: ModelConfig, reference: Reference): ModelLayout {
   const slots: Slot[] = [];
-  const cursor = { bins: 0, tails: 0 };
+  const cursor = { bins: 0, offsets: 0 };
   for (const feature of model.features) {
     slots.push(makeSlot(feature.name, slots.length, reference.features[feature.name], feature, model, cursor));
   }
   const prediction = makeSlot('', slots.length, reference.prediction, null, model, cursor);
   slots.push(prediction);
+  // A window array holds every slot's counts, then the numeric slots' offset sums.
+  for (const slot of slots) if (slot.kind === 'numeric') slot.offsetsAt += cursor.bins;
   const classNames = [...model.classes, OTHER_CATEGORY];
   const classIndex = new Map(model.classes.map((name, i) => [name, i] as [string, number]));
   return {
@@ -107,8 +117,8 @@ export function buildLayout(model: ModelConfig, reference: Reference): ModelLayo
     featureCount: model.features.length,
     prediction,
     totalBins: cursor.bins,
-    totalTails: cursor.tails,
-    windowWidth: cursor.bins + cursor.tails,
+    totalOffsets: cursor.offsets,
+    windowWidth: cursor.bins + cursor.offsets,
     classIndex,
     classNames,
   };
@@ -120,7 +130,7 @@ function makeSlot(
   sketch: FeatureSketch | undefined,
   feature: FeatureConfig | null,
   model: ModelConfig,
-  cursor: { bins: number; tails: number },
+  cursor: { bins: number; offsets: number },
 ): Slot {
   if (sketch === undefined) {
     // checkReferenceMatchesModel runs before this; reaching here is a programming error.
@@ -139,7 +149,7 @@ function numericSlot(
   index: number,
   sketch: NumericSketch,
   range: [number, number] | undefined,
-  cursor: { bins: number; tails: number },
+  cursor: { bins: number; offsets: number },
 ): NumericSlot {
   const fineEdges = Float64Array.from(sketch.fine_edges);
   const coarseEdges = Float64Array.from(sketch.edges);
@@ -151,6 +161,8 @@ function numericSlot(
   }
   while (coarse < coarseEdges.length) coarseEnd[coarse++] = fineEdges.length;
   coarseEnd[coarseEdges.length] = fineEdges.length + 1;
+  const referenceFineCounts = Float64Array.from(sketch.fine_counts);
+  const referenceFineOffsets = sketch.fine_offsets !== undefined ? Float64Array.from(sketch.fine_offsets) : null;
   const slot: NumericSlot = {
     kind: 'numeric',
     name,
@@ -163,12 +175,14 @@ function numericSlot(
     coarseEnd,
     rangeMin: range ? range[0] : sketch.summary.min,
     rangeMax: range ? range[1] : sketch.summary.max,
-    tailOffset: cursor.tails,
-    referenceFineCounts: Float64Array.from(sketch.fine_counts),
+    binLowerEdges: binLowerEdges(fineEdges),
+    offsetsAt: cursor.offsets,
+    referenceFineCounts,
+    referenceFineOffsets,
     referenceCoarseCounts: Float64Array.from(sketch.counts),
     referenceStd: sketch.summary.std,
   };
-  cursor.tails += 2;
+  cursor.offsets += slot.binCount;
   return slot;
 }
 
@@ -178,7 +192,7 @@ function categoricalSlot(
   sketch: CategoricalSketch,
   feature: FeatureConfig | null,
   model: ModelConfig,
-  cursor: { bins: number; tails: number },
+  cursor: { bins: number; offsets: number },
 ): CategoricalSlot {
   const categories = [...sketch.categories.map((c) => c.value), OTHER_CATEGORY];
   const otherBin = categories.length - 1;
@@ -215,10 +229,9 @@ export function slotBinsOf(array: Float64Array, slot: Slot): Float64Array {
   return array.subarray(slot.binOffset, slot.binOffset + slot.binCount);
 }
 
-/** Sum of the window values in a numeric slot's first bin (below the reference minimum) and last bin. */
-export function windowTailSums(layout: ModelLayout, window: Float64Array, slot: NumericSlot): { first: number; last: number } {
-  const at = layout.totalBins + slot.tailOffset;
-  return { first: window[at], last: window[at + 1] };
+/** A numeric slot's within-bin offset sums (Σ value − the bin's lower edge) in a window array: a view. */
+export function slotOffsetsOf(window: Float64Array, slot: NumericSlot): Float64Array {
+  return window.subarray(slot.offsetsAt, slot.offsetsAt + slot.binCount);
 }
 
 /** Counts per coarse bin of a numeric slot from its fine bins, which start at `offset` in `fine`. */

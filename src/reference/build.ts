@@ -66,7 +66,7 @@ export async function buildReferenceWithReport(options: BuildOptions): Promise<B
   checkEveryColumnHasValues(dataPath, pass1.rows, columns);
 
   for (const column of columns) {
-    if (column instanceof NumericAccumulator) column.freeze(bins, FINE_BINS);
+    if (column instanceof NumericAccumulator) column.freeze(bins);
     else column.freeze();
   }
 

@@ -5,14 +5,19 @@
 import { OTHER_CATEGORY, type CategoricalSketch } from './types.js';
 import { INVALID, MISSING, type CategoryDecoder } from './values.js';
 
-/** Bounded frequent-items summary (Misra-Gries with batched decrements). */
-export class FrequentItems {
-  private readonly counts = new Map<string, number>();
+/**
+ * Bounded frequent-items summary (Misra-Gries with batched decrements): every item with more
+ * than 1/(capacity+1) of the total weight is kept, and a kept item's estimate falls short of its
+ * true weight by at most total/(capacity+1).
+ */
+export class FrequentItems<T = string> {
+  private readonly counts = new Map<T, number>();
 
   constructor(private readonly capacity: number) {}
 
-  add(item: string): void {
-    this.counts.set(item, (this.counts.get(item) ?? 0) + 1);
+  /** Adds `weight` occurrences of `item` (the same as `weight` single adds, for the bounds). */
+  add(item: T, weight = 1): void {
+    this.counts.set(item, (this.counts.get(item) ?? 0) + weight);
     if (this.counts.size >= 2 * this.capacity) this.prune();
   }
 
@@ -29,8 +34,13 @@ export class FrequentItems {
     }
   }
 
-  items(): string[] {
+  items(): T[] {
     return [...this.counts.keys()];
+  }
+
+  /** Kept items with their (under-)estimated weights. */
+  estimates(): ReadonlyMap<T, number> {
+    return this.counts;
   }
 }
 

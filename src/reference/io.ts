@@ -1,12 +1,12 @@
 // Reading and writing reference files. A file is loaded only if it is a reference of
-// the version this mlwatch reads, structurally sound and unmodified since it was built
+// a version this mlwatch reads (format 1 still loads: see src/reference/types.ts), structurally sound and unmodified since it was built
 // (its checksum); anything else is a ReferenceLoadError that says what to do.
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { referenceChecksum } from './checksum.js';
 import { isReference, referenceProblems } from './structure.js';
-import { REFERENCE_FORMAT, REFERENCE_FORMAT_VERSION, type Reference } from './types.js';
+import { READABLE_REFERENCE_FORMAT_VERSIONS, REFERENCE_FORMAT, REFERENCE_FORMAT_VERSION, type Reference } from './types.js';
 
 export { referenceChecksum } from './checksum.js';
 
@@ -54,10 +54,10 @@ function checkFormat(path: string, parsed: unknown): void {
     throw new ReferenceLoadError(`${path} is not an mlwatch reference (expected "format": "${REFERENCE_FORMAT}"); build one with "mlwatch reference build"`);
   }
   const version = record.format_version;
-  if (version !== REFERENCE_FORMAT_VERSION) {
+  if (typeof version !== 'number' || !READABLE_REFERENCE_FORMAT_VERSIONS.includes(version)) {
     const newer = typeof version === 'number' && version > REFERENCE_FORMAT_VERSION;
     throw new ReferenceLoadError(
-      `reference file ${path} has format_version ${JSON.stringify(version)}, but this mlwatch reads version ${REFERENCE_FORMAT_VERSION}; ` +
+      `reference file ${path} has format_version ${JSON.stringify(version)}, but this mlwatch reads versions ${READABLE_REFERENCE_FORMAT_VERSIONS.join(' and ')}; ` +
         (newer ? `upgrade mlwatch, or ${REBUILD} using this one` : REBUILD),
     );
   }

@@ -1,6 +1,9 @@
 // Structural validation of a parsed reference file: every field's type, and the
 // invariants the monitor relies on (strictly increasing edges, one count per bin, fine
-// edges containing the coarse ones, counts that add up). Returns problems by path.
+// edges containing the coarse ones, counts that add up; in format 2 the first edge below the
+// minimum, within-bin offsets that fit their bins, atoms with their edges). Returns problems by path.
+import { previousDouble } from '../stats/float.js';
+import { edgeBelowMinimum } from './edges.js';
 import { OTHER_CATEGORY, type Reference } from './types.js';
 
 type Json = Record<string, unknown>;
@@ -36,9 +39,9 @@ export function referenceProblems(value: unknown): string[] {
   if (!isObject(value.features)) {
     problems.add('features', 'expected an object of feature sketches');
   } else {
-    for (const [name, sketch] of Object.entries(value.features)) checkSketch(problems, `features.${name}`, sketch, rows);
+    for (const [name, sketch] of Object.entries(value.features)) checkSketch(problems, `features.${name}`, sketch, rows, value.format_version);
   }
-  checkSketch(problems, 'prediction', value.prediction, rows);
+  checkSketch(problems, 'prediction', value.prediction, rows, value.format_version);
   return problems.list;
 }
 
@@ -47,14 +50,14 @@ export function isReference(value: unknown): value is Reference {
   return referenceProblems(value).length === 0;
 }
 
-function checkSketch(problems: Problems, path: string, sketch: unknown, rows: number | null): void {
+function checkSketch(problems: Problems, path: string, sketch: unknown, rows: number | null, version: unknown): void {
   if (!isObject(sketch)) return problems.add(path, 'expected a sketch object');
-  if (sketch.kind === 'numeric') return checkNumeric(problems, path, sketch, rows);
+  if (sketch.kind === 'numeric') return checkNumeric(problems, path, sketch, rows, version === 1 ? 1 : 2);
   if (sketch.kind === 'categorical') return checkCategorical(problems, path, sketch, rows);
   problems.add(`${path}.kind`, 'expected "numeric" or "categorical"');
 }
 
-function checkNumeric(problems: Problems, path: string, sketch: Json, rows: number | null): void {
+function checkNumeric(problems: Problems, path: string, sketch: Json, rows: number | null, version: 1 | 2): void {
   const summary = sketch.summary;
   if (!isObject(summary)) return problems.add(`${path}.summary`, 'expected an object');
   const n = count(problems, summary, 'count', `${path}.summary.count`);
@@ -75,15 +78,63 @@ function checkNumeric(problems: Problems, path: string, sketch: Json, rows: numb
   const edges = checkBins(problems, path, sketch, 'edges', 'counts', n);
   const fine = checkBins(problems, path, sketch, 'fine_edges', 'fine_counts', n);
   if (edges !== null && isFiniteNumber(summary.min) && isFiniteNumber(summary.max)) {
-    if (edges[0] !== summary.min || edges[edges.length - 1] !== summary.max) {
-      problems.add(`${path}.edges`, 'must start at summary.min and end at summary.max');
+    const first = version === 1 ? summary.min : edgeBelowMinimum(summary.min);
+    if (edges[0] !== first || edges[edges.length - 1] !== summary.max) {
+      const start = version === 1 ? 'summary.min' : `the largest double below summary.min (${first})`;
+      problems.add(`${path}.edges`, `must start at ${start} and end at summary.max`);
     }
   }
   if (edges !== null && fine !== null) {
     const fineSet = new Set(fine);
     const absent = edges.find((edge) => !fineSet.has(edge));
     if (absent !== undefined) problems.add(`${path}.fine_edges`, `must contain every coarse edge (${absent} is missing)`);
+    else if (edges[0] !== fine[0] || edges[edges.length - 1] !== fine[fine.length - 1]) {
+      problems.add(`${path}.fine_edges`, 'must start and end where the coarse edges do');
+    }
   }
+  if (version === 1) {
+    for (const key of ['fine_offsets', 'atoms']) {
+      if (sketch[key] !== undefined) problems.add(`${path}.${key}`, 'is a format_version 2 field');
+    }
+  } else if (fine !== null) {
+    checkOffsets(problems, path, sketch, fine);
+    checkAtoms(problems, path, sketch.atoms, new Set(fine));
+  }
+}
+
+/**
+ * fine_offsets[i] = Σ (value - lower edge) over the bin's values: 0 where the bin is empty,
+ * and within [0, count·width] for an interior bin (a little slack for rounding).
+ */
+function checkOffsets(problems: Problems, path: string, sketch: Json, fine: number[]): void {
+  const offsets = sketch.fine_offsets;
+  const counts = sketch.fine_counts;
+  if (!isArray(offsets) || !offsets.every(isFiniteNumber) || offsets.length !== fine.length + 1) {
+    return problems.add(`${path}.fine_offsets`, `expected ${fine.length + 1} finite numbers (one per fine bin)`);
+  }
+  if (!isArray(counts) || counts.length !== offsets.length || !counts.every(isCount)) return;
+  const at = offsets.findIndex((offset, i) => {
+    // Bin 0 can hold only copies of its edge (a minimum of -Number.MAX_VALUE); nothing lies above the maximum.
+    if (i === 0 || counts[i] === 0) return offset !== 0;
+    if (i === fine.length) return true;
+    const room = counts[i] * (fine[i] - fine[i - 1]);
+    return offset < 0 || offset > room * (1 + 1e-9);
+  });
+  if (at >= 0) {
+    problems.add(`${path}.fine_offsets[${at}]`, `${offsets[at]} does not fit ${counts[at]} values in bin ${at} (each offset lies between 0 and the bin's width)`);
+  }
+}
+
+/** Atoms: strictly increasing finite values, each a fine edge with the double below it also one. */
+function checkAtoms(problems: Problems, path: string, atoms: unknown, fine: ReadonlySet<number>): void {
+  if (!isArray(atoms) || !atoms.every(isFiniteNumber)) return problems.add(`${path}.atoms`, 'expected an array of finite numbers');
+  atoms.forEach((atom, i) => {
+    if (i > 0 && !(atom > atoms[i - 1])) problems.add(`${path}.atoms[${i}]`, 'atoms must be strictly increasing');
+    const below = previousDouble(atom);
+    if (!fine.has(atom) || (Number.isFinite(below) && !fine.has(below))) {
+      problems.add(`${path}.atoms[${i}]`, `${atom} and the double below it must both be fine edges`);
+    }
+  });
 }
 
 /** Checks an edge list and its counts; returns the edges if they are usable. */

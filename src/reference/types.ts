@@ -3,12 +3,18 @@
 //
 // Binning rule (the same everywhere: build, window, exported histograms):
 // bins are upper-inclusive, bin i holds values v with edges[i-1] < v <= edges[i];
-// the first bin is (-Inf, edges[0]] (edges[0] is the reference minimum, so it holds
-// only values at or below it), the last is (edges[n-1], +Inf) (above the maximum).
+// the first bin is (-Inf, edges[0]], the last is (edges[n-1], +Inf) (above the maximum).
 // With n edges there are n + 1 bins.
+// Format 2: edges[0] is the double just below the reference minimum, so the first bin holds
+// only values below the minimum and, like the last bin, no reference value (both outer bins
+// then score alike, whatever the size of the training set). Format 1 (still read): edges[0]
+// is the minimum, and the first bin holds the minimum's own copies.
 
 export const REFERENCE_FORMAT = 'mlwatch-reference';
-export const REFERENCE_FORMAT_VERSION = 1;
+/** The version `reference build` writes. */
+export const REFERENCE_FORMAT_VERSION = 2;
+/** The versions `serve` and `config check` read. */
+export const READABLE_REFERENCE_FORMAT_VERSIONS: readonly number[] = [1, 2];
 export const OTHER_CATEGORY = '__other__';
 
 export interface NumericSummary {
@@ -31,19 +37,28 @@ export interface NumericSketch {
   /** t-digest centroids (mean, n) from the `tdigest` package, compressed. */
   digest: { mean: number; n: number }[];
   /**
-   * Coarse bin edges: the minimum, the equal-frequency quantiles, the maximum; strictly
-   * increasing (duplicate quantiles of a discrete feature collapse). These are the `le`
-   * buckets of the exported histogram.
+   * Coarse bin edges: the double below the minimum (format 1: the minimum), the
+   * equal-frequency quantiles, the maximum; strictly increasing (duplicate quantiles of a
+   * discrete feature collapse). These are the `le` buckets of the exported histogram.
    */
   edges: number[];
   /** Exact counts of the reference values in each coarse bin (length edges.length + 1). */
   counts: number[];
   /**
-   * Fine bin edges (a superset of `edges`, about `FINE_BINS` equal-frequency quantiles)
-   * used in-process for KS and Wasserstein, with exact counts per fine bin.
+   * Fine bin edges (a superset of `edges`, about `FINE_BINS` equal-frequency quantiles, and
+   * previousDouble(a), a for every atom a) used in-process for KS and Wasserstein, with exact
+   * counts per fine bin.
    */
   fine_edges: number[];
   fine_counts: number[];
+  /**
+   * Format 2: per fine bin, Σ (value - the bin's lower edge) over the reference values in it
+   * (src/stats/continuous.ts), so W1 needs no assumption about where values sit in a bin.
+   * Absent in format 1: values are then taken as spread evenly in each bin.
+   */
+  fine_offsets?: number[];
+  /** Format 2: the atoms, ascending: values the reference repeats, each alone in its fine bin (src/reference/atoms.ts). */
+  atoms?: number[];
 }
 
 export interface CategoricalSketch {

@@ -17,3 +17,16 @@ export function binIndex(edges: ArrayLike<number>, value: number): number {
   }
   return lo;
 }
+
+/**
+ * The lower edge of every bin, the origin of its within-bin offsets (value - lower edge):
+ * edges[i - 1] for bin i >= 1, and edges[0] for bin 0, which has no lower edge (its offsets
+ * are then <= 0). Length edges.length + 1.
+ */
+export function binLowerEdges(edges: ArrayLike<number>): Float64Array {
+  const lower = new Float64Array(edges.length + 1);
+  if (edges.length === 0) return lower;
+  lower[0] = edges[0];
+  for (let i = 1; i <= edges.length; i++) lower[i] = edges[i - 1];
+  return lower;
+}

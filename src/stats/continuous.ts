@@ -1,56 +1,55 @@
-// KS and Wasserstein-1 of a numeric feature, estimated from counts on shared FINE bins
-// (about FINE_BINS equal-frequency bins from reference quantiles — fineEdges in exact.ts, which
-// also splits the outermost bins — plus the bin below the reference minimum and the bin above its
-// maximum). Bins are upper-inclusive (src/stats/bins.ts):
-// with n edges, bin 0 = (-Inf, e_0], bin i = (e_{i-1}, e_i], bin n = (e_{n-1}, +Inf).
+// KS and Wasserstein-1 of a numeric feature from its FINE bins: per side, the count of values
+// in each bin and the sum of their offsets from the bin's lower edge. Bins are upper-inclusive
+// (src/stats/bins.ts): with n edges, bin 0 = (-Inf, e_0], bin i = (e_{i-1}, e_i],
+// bin n = (e_{n-1}, +Inf); offsets are v - e_{i-1} in bin i >= 1 and v - e_0 (<= 0) in bin 0.
+//
+// The edges (src/reference/edges.ts): e_0 is the double just below the reference minimum, so
+// neither outer bin holds a reference value; about FINE_BINS equal-frequency quantiles with
+// split tails; and two edges per ATOM a (a value the reference repeats: every distinct value of
+// a column with few of them, and any value holding a large share), previousDouble(a) and a, so
+// the bin (previousDouble(a), a] holds exactly the values equal to a and the bin below it the
+// values strictly between a and the edge before.
 //
 // F(e_i) = (counts[0] + … + counts[i]) / total is the empirical CDF exactly at each edge.
 //
-// KS = sup_x |F_ref(x) - F_win(x)| (scipy.stats.ks_2samp's statistic). From bins we take the
-//   maximum over the edges only, which never exceeds the exact value and falls short of it by at
-//   most the largest reference mass in one bin: inside bin i both CDFs are monotone, so
-//   F_ref(x) - F_win(x) <= D(e_{i-1}) + r_i and F_win(x) - F_ref(x) <= -D(e_i) + r_i, with r_i the
-//   reference proportion in bin i (D = 0 at ±Inf). With 200 equal-frequency bins that is ~1/200,
-//   except where one value repeats: bin 0 holds every copy of the reference minimum, so for a
-//   feature with an atom there (zero-inflated, constant) window values below the minimum can go
-//   unseen by up to that atom's mass.
+// KS = sup_x |F_ref(x) - F_win(x)| (scipy.stats.ks_2samp's statistic), taken as the maximum over
+//   the edges. It never exceeds the exact value and falls short of it by at most the largest
+//   reference share r_i of one bin that is not an atom's: inside bin i both CDFs are monotone, so
+//   F_ref - F_win <= D(e_{i-1}) + r_i and F_win - F_ref <= -D(e_i) + r_i; an atom's bin holds one
+//   double, where D is D(a) itself, and a bin between two atoms has r_i = 0. With 200
+//   equal-frequency bins and atoms for every value above 1/400 that is <= ~0.0075; a column
+//   whose every value is an atom gets the exact KS.
 //
-// W1 = ∫ |F_ref(x) - F_win(x)| dx (scipy.stats.wasserstein_distance). From bins:
-//   - interior bins: both CDFs linear between their exact edge values (values spread evenly in the
-//     bin), so D is linear and ∫|D| over the bin is exact for it, sign change included;
-//   - below e_0: ∫ F(x) dx = (count_0·e_0 - Σ values in bin 0) / n per side, so the contribution is
-//     the absolute difference of the two sides' integrals; above e_{n-1}:
-//     ∫ (1 - F(x)) dx = (Σ values in bin n - count_n·e_{n-1}) / n, likewise. This is exact when one
-//     side has no mass strictly below e_0 (resp. above e_{n-1}) — always true for the reference,
-//     whose e_0 is its minimum and e_{n-1} its maximum — and a lower bound otherwise.
-//   Inside interior bin i the true and the linear D both lie in a band of width r_i + w_i, so the
-//   estimate is within Σ_i (e_i - e_{i-1})(r_i + w_i) of the exact W1 (tested as a property).
-//   Measured (test/stats/continuous.test.ts): within 2% for shifts and scale changes of normal,
-//   lognormal and Student-t3 features with fineEdges; not for Cauchy-like tails, windows of ~10
-//   values, or features with few distinct values (a value on an edge is a step, not a spread).
+// W1 = ∫ |F_ref(x) - F_win(x)| dx (scipy.stats.wasserstein_distance). Per side and bin,
+//   ∫_bin F(x) dx = h·F(e_i) - offsets_i / total (h = e_i - e_{i-1}): exact, whatever the values'
+//   places inside the bin. So in each bin, with I = ∫_bin (F_ref - F_win) exact:
+//   - where D = F_ref - F_win cannot change sign inside the bin (D_min = F_ref(e_{i-1}) - F_win(e_i)
+//     >= 0 or D_max = F_ref(e_i) - F_win(e_{i-1}) <= 0), ∫_bin |D| = |I|, exact;
+//   - elsewhere ∫_bin |D| lies in [|I|, U], U = min(I - 2h·D_min, 2h·D_max - I); the estimate is
+//     in that interval, so its error is at most U - |I| <= 2h·min(D_max, -D_min) <= h·(r_i + w_i).
+//     The estimate models each side inside the bin with the right mean (so ∫F stays exact) and
+//     integrates |D| exactly: one value is a step at its place; more are spread evenly around
+//     their mean; in a bin the reference never saw (between two atoms, F_ref constant) the
+//     window's values sit at their mean (exact for a discrete window, e.g. integers + 0.3); where
+//     both sides have values they share the narrower spread (identical values give 0);
+//   - below e_0: ∫ F = -offsets_0 / total per side, and above e_{n-1}: ∫ (1 - F) = offsets_n /
+//     total, so each outer bin gives the difference of the two sides' integrals: exact when one
+//     side has no values there (always the reference, for a reference of format 2).
+//   Offsets from the bin's edge stay small whatever the magnitude (Unix timestamps keep their
+//   digits; a count·edge - Σv sum would lose them).
+//   Measured (test/monitor/drift-discrete.test.ts, test/stats/continuous*.test.ts): KS within
+//   0.01 and W1/std within 2% of scipy on integers between atoms, zero-inflated and boolean-like
+//   columns, an atom on an edge, Unix timestamps, and on continuous features as before.
+// A reference of format 1 has no offsets: wassersteinSpreadEvenly then keeps the estimate from
+// before format 2 (both sides spread evenly inside each interior bin; outer bins exact), so its
+// scores stay what they were.
 import { totalCount } from './binned.js';
 
-/** Counts per fine bin of one side, with the sums that make the two open-ended bins exact. */
+/** One side on the fine bins: counts per bin, and per bin Σ (value - the bin's lower edge). */
 export interface BinnedValues {
   counts: ArrayLike<number>;
-  /** sum of the values in bin 0 */
-  sumFirst: number;
-  /** sum of the values in the last bin */
-  sumLast: number;
-}
-
-/**
- * The reference side as BinnedValues: every reference value in bin 0 equals the minimum
- * edges[0], and the last bin (above the maximum) is empty.
- */
-export function referenceTails(edges: ArrayLike<number>, counts: ArrayLike<number>): BinnedValues {
-  assertBinsMatchEdges(edges, counts, 'referenceTails', 'reference');
-  if (counts[counts.length - 1] !== 0) {
-    throw new RangeError(
-      `referenceTails: reference has ${counts[counts.length - 1]} values above its last edge; the last edge must be the reference maximum`,
-    );
-  }
-  return { counts, sumFirst: counts[0] * edges[0], sumLast: 0 };
+  /** Per bin, Σ (value - binLowerEdges(edges)[bin]); bin 0 relative to edges[0], so <= 0. */
+  offsets: ArrayLike<number>;
 }
 
 function assertBinsMatchEdges(edges: ArrayLike<number>, counts: ArrayLike<number>, method: string, side: string): void {
@@ -59,6 +58,13 @@ function assertBinsMatchEdges(edges: ArrayLike<number>, counts: ArrayLike<number
     throw new RangeError(
       `${method}: ${side} has ${counts.length} bins for ${edges.length} edges; there must be edges + 1 bins`,
     );
+  }
+}
+
+function assertSide(edges: ArrayLike<number>, side: BinnedValues, name: string): void {
+  assertBinsMatchEdges(edges, side.counts, 'wassersteinFromBins', name);
+  if (side.offsets.length !== side.counts.length) {
+    throw new RangeError(`wassersteinFromBins: ${name} has ${side.offsets.length} offset sums for ${side.counts.length} bins; there must be one per bin`);
   }
 }
 
@@ -87,25 +93,144 @@ function integralOfAbsLinear(start: number, end: number, width: number): number 
   return (width * (start * start + end * end)) / (2 * (Math.abs(start) + Math.abs(end)));
 }
 
-/** W1 (scipy.stats.wasserstein_distance) estimated from shared fine bins: CDFs exact at edges, linear inside each interior bin (integrate |D| exactly for a linear D, including a sign change), tails exact from the sums: below edges[0] the contribution is (count0*edges[0] - sumFirst)/n per side difference, above edges[n-1] it is (sumLast - countLast*edges[n-1])/n. */
+/**
+ * One side's CDF inside a bin, as the estimate of a crossing bin models it: from `low` to
+ * `high`, rising evenly over [centre - halfWidth, centre + halfWidth] (x measured from the
+ * bin's lower edge), or as a step at `centre` when halfWidth is 0. The centre is the side's mean
+ * offset, so the model's ∫F over the bin is the exact one.
+ */
+interface SideModel {
+  low: number;
+  high: number;
+  centre: number;
+  halfWidth: number;
+}
+
+/** The model's CDF just right (fromRight) or just left of x. */
+function modelCdf(m: SideModel, x: number, fromRight: boolean): number {
+  if (m.halfWidth === 0) return x > m.centre || (fromRight && x === m.centre) ? m.high : m.low;
+  const t = (x - (m.centre - m.halfWidth)) / (2 * m.halfWidth);
+  return m.low + (m.high - m.low) * Math.min(1, Math.max(0, t));
+}
+
+/**
+ * A side with `count` values summing `offsetSum` from the lower edge of a bin of `width`: one
+ * value is a step at it; more are spread evenly over the widest interval centred on their mean
+ * that fits in the bin (the whole bin when the mean is its middle).
+ */
+function sideModel(m: SideModel, low: number, high: number, count: number, offsetSum: number, width: number): SideModel {
+  const centre = count > 0 ? Math.min(width, Math.max(0, offsetSum / count)) : 0;
+  m.low = low;
+  m.high = high;
+  m.centre = centre;
+  m.halfWidth = count <= 1 ? 0 : Math.min(centre, width - centre);
+  return m;
+}
+
+const referenceModel: SideModel = { low: 0, high: 0, centre: 0, halfWidth: 0 };
+const windowModel: SideModel = { low: 0, high: 0, centre: 0, halfWidth: 0 };
+const breakpoints = new Float64Array(6);
+
+/**
+ * ∫_bin |F_ref - F_win| where D may change sign inside the bin (see the header): the two side
+ * models integrated exactly, kept within the interval [|I|, U] that every pair of CDFs with
+ * these edge values and integrals falls in.
+ */
+function crossingBin(reference: SideModel, window: SideModel, width: number, integral: number): number {
+  const lowest = reference.low - window.high;
+  const highest = reference.high - window.low;
+  const lower = Math.abs(integral);
+  const upper = Math.max(lower, Math.min(integral - 2 * width * lowest, 2 * width * highest - integral));
+  // D is linear between consecutive breakpoints: the bin's ends and each model's corners.
+  breakpoints[0] = 0;
+  breakpoints[1] = width;
+  breakpoints[2] = reference.centre - reference.halfWidth;
+  breakpoints[3] = reference.centre + reference.halfWidth;
+  breakpoints[4] = window.centre - window.halfWidth;
+  breakpoints[5] = window.centre + window.halfWidth;
+  breakpoints.sort();
+  let estimate = 0;
+  for (let k = 0; k < 5; k++) {
+    const from = breakpoints[k];
+    const to = breakpoints[k + 1];
+    if (!(to > from)) continue;
+    const start = modelCdf(reference, from, true) - modelCdf(window, from, true);
+    const end = modelCdf(reference, to, false) - modelCdf(window, to, false);
+    estimate += integralOfAbsLinear(start, end, to - from);
+  }
+  return Math.min(upper, Math.max(lower, estimate));
+}
+
+/**
+ * W1 (scipy.stats.wasserstein_distance) from shared fine bins with each side's within-bin
+ * offsets: exact in every bin where F_ref - F_win keeps its sign, within 2h·min(D_max, -D_min)
+ * where it may change (see the header of this file).
+ */
 export function wassersteinFromBins(edges: ArrayLike<number>, reference: BinnedValues, window: BinnedValues): number {
-  assertBinsMatchEdges(edges, reference.counts, 'wassersteinFromBins', 'reference');
-  assertBinsMatchEdges(edges, window.counts, 'wassersteinFromBins', 'window');
+  assertSide(edges, reference, 'reference');
+  assertSide(edges, window, 'window');
   const ref = reference.counts;
   const win = window.counts;
   const referenceTotal = totalCount(ref);
   const windowTotal = totalCount(win);
   if (referenceTotal === 0 || windowTotal === 0) return NaN;
-  const first = edges[0];
   const lastBin = edges.length;
-  const lastEdge = edges[lastBin - 1];
 
-  const referenceBelow = (ref[0] * first - reference.sumFirst) / referenceTotal;
-  const windowBelow = (win[0] * first - window.sumFirst) / windowTotal;
-  const referenceAbove = (reference.sumLast - ref[lastBin] * lastEdge) / referenceTotal;
-  const windowAbove = (window.sumLast - win[lastBin] * lastEdge) / windowTotal;
-  let distance = Math.abs(referenceBelow - windowBelow) + Math.abs(referenceAbove - windowAbove);
+  // Outer bins: the two sides' ∫F below e_0 and ∫(1 - F) above e_{n-1}.
+  let distance =
+    Math.abs(window.offsets[0] / windowTotal - reference.offsets[0] / referenceTotal) +
+    Math.abs(reference.offsets[lastBin] / referenceTotal - window.offsets[lastBin] / windowTotal);
 
+  let referenceCumulative = ref[0];
+  let windowCumulative = win[0];
+  let referenceLow = referenceCumulative / referenceTotal;
+  let windowLow = windowCumulative / windowTotal;
+  for (let i = 1; i < lastBin; i++) {
+    referenceCumulative += ref[i];
+    windowCumulative += win[i];
+    const referenceHigh = referenceCumulative / referenceTotal;
+    const windowHigh = windowCumulative / windowTotal;
+    const width = edges[i] - edges[i - 1];
+    const integral = width * (referenceHigh - windowHigh) - (reference.offsets[i] / referenceTotal - window.offsets[i] / windowTotal);
+    if (referenceLow - windowHigh >= 0 || referenceHigh - windowLow <= 0) {
+      distance += Math.abs(integral);
+    } else {
+      const r = sideModel(referenceModel, referenceLow, referenceHigh, ref[i], reference.offsets[i], width);
+      const w = sideModel(windowModel, windowLow, windowHigh, win[i], window.offsets[i], width);
+      // A bin the reference never saw (a gap between atoms): the window's values at their mean.
+      if (ref[i] === 0) w.halfWidth = 0;
+      // Values on both sides: the same spread for both, the narrower (the same values give D = 0).
+      else if (win[i] > 0) r.halfWidth = w.halfWidth = Math.min(r.halfWidth, w.halfWidth);
+      distance += crossingBin(r, w, width, integral);
+    }
+    referenceLow = referenceHigh;
+    windowLow = windowHigh;
+  }
+  return distance;
+}
+
+/**
+ * W1 as estimated for a reference without within-bin offsets (format 1), the estimate from
+ * before format 2: both CDFs linear inside every interior bin (values spread evenly), |D|
+ * integrated exactly for that linear D, sign change included; the outer bins exact from the
+ * window's offsets, with the reference's values in bin 0 at edges[0] (its minimum) and none above
+ * the last edge (its maximum). Within Σ_interior h·(r_i + w_i) of the exact W1.
+ */
+export function wassersteinSpreadEvenly(edges: ArrayLike<number>, referenceCounts: ArrayLike<number>, window: BinnedValues): number {
+  assertBinsMatchEdges(edges, referenceCounts, 'wassersteinSpreadEvenly', 'reference');
+  assertSide(edges, window, 'window');
+  const lastBin = edges.length;
+  if (referenceCounts[lastBin] !== 0) {
+    throw new RangeError(
+      `wassersteinSpreadEvenly: reference has ${referenceCounts[lastBin]} values above its last edge; the last edge must be the reference maximum`,
+    );
+  }
+  const ref = referenceCounts;
+  const win = window.counts;
+  const referenceTotal = totalCount(ref);
+  const windowTotal = totalCount(win);
+  if (referenceTotal === 0 || windowTotal === 0) return NaN;
+  let distance = Math.abs(window.offsets[0] / windowTotal) + Math.abs(window.offsets[lastBin] / windowTotal);
   let referenceCumulative = ref[0];
   let windowCumulative = win[0];
   let previous = referenceCumulative / referenceTotal - windowCumulative / windowTotal;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConfigCheck } from '../../src/cli/config-check.js';
 import type { CliOutput } from '../../src/cli/output.js';
 import { writeReference } from '../../src/reference/io.js';
-import { FINE_BINS, REFERENCE_FORMAT, REFERENCE_FORMAT_VERSION, type NumericSketch, type Reference } from '../../src/reference/types.js';
+import { FINE_BINS, REFERENCE_FORMAT, type NumericSketch, type Reference } from '../../src/reference/types.js';
 
 /** A numeric sketch of the four values 10, 20, 30, 40 (population std = sqrt(125)). */
 function numericSketch(): NumericSketch {
@@ -22,11 +22,11 @@ function numericSketch(): NumericSketch {
   };
 }
 
-/** The reference of the `credit` model below: 4 training rows. */
+/** The reference of the `credit` model below: 4 training rows, in format 1 (first edge the minimum, no offsets), which still loads. */
 function creditReference(): Omit<Reference, 'checksum'> {
   return {
     format: REFERENCE_FORMAT,
-    format_version: REFERENCE_FORMAT_VERSION,
+    format_version: 1,
     model: 'credit',
     created_at: '2026-11-19T12:00:00Z',
     source: 'train.csv',

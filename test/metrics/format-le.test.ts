@@ -24,6 +24,12 @@ describe('formatLe', () => {
     [-1e6, '-1e+06'],
     [1.5e300, '1.5e+300'],
     [5e-324, '5e-324'],
+    // The first edge of a reference (format 2) is the double below its minimum:
+    [-Number.MIN_VALUE, '-5e-324'], // below 0
+    [17.999999999999996, '17.999999999999996'], // below 18
+    [999999.9999999999, '999999.9999999999'], // below 1e6
+    [0.9999999999999999, '0.9999999999999999'], // below 1
+    [1767225599.9999998, '1.7672255999999998e+09'], // below a Unix time
     [Infinity, '+Inf'],
     [-Infinity, '-Inf'],
   ])('%s → %s', (bound, text) => {

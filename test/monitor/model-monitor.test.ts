@@ -8,7 +8,7 @@ import {
   Q_TYPE_ERRORS,
   Q_VALUES,
   slotBinsOf,
-  windowTailSums,
+  slotOffsetsOf,
 } from '../../src/monitor/layout.js';
 import { ModelMonitor } from '../../src/monitor/model-monitor.js';
 import type { Reference } from '../../src/reference/types.js';
@@ -146,12 +146,15 @@ describe('ModelMonitor bins and window', () => {
     const cell = m.state.defaultCell;
     expect(Array.from(cell.slotBins(slot))).toEqual(expected);
     expect(Array.from(slotBinsOf(cell.window.current, slot))).toEqual(expected);
-    // Tail sums: the values at or below the reference minimum and above the maximum.
-    const tails = windowTailSums(m.layout, cell.window.current, slot);
-    const below = values.filter((v) => v <= slot.fineEdges[0]).reduce((a, b) => a + b, 0);
-    const above = values.filter((v) => v > slot.fineEdges[slot.fineEdges.length - 1]).reduce((a, b) => a + b, 0);
-    expect(tails.first).toBeCloseTo(below, 6);
-    expect(tails.last).toBeCloseTo(above, 6);
+    // Within-bin offsets: per fine bin, Σ (value - the bin's lower edge; edges[0] for bin 0).
+    const edges = Array.from(slot.fineEdges);
+    const offsets = expected.map(() => 0);
+    for (const v of values) {
+      const bin = countBins([v], edges).indexOf(1);
+      offsets[bin] += v - edges[bin === 0 ? 0 : bin - 1];
+    }
+    const recorded = slotOffsetsOf(cell.window.current, slot);
+    offsets.forEach((offset, bin) => expect(recorded[bin]).toBeCloseTo(offset, 6));
     // Coarse bins are unions of fine bins: summing the fine ranges equals binning by coarse edges.
     const coarse = new Float64Array(slot.coarseEnd.length);
     cell.coarseCountsInto(slot, coarse);

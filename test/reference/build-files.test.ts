@@ -2,6 +2,7 @@ import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildReference, buildReferenceWithReport } from '../../src/reference/build.js';
+import { previousDouble } from '../../src/stats/float.js';
 import type { CategoricalSketch, NumericSketch, Reference } from '../../src/reference/types.js';
 import { FIXTURES, fixtureModel, withTempDir } from './helpers.js';
 
@@ -34,7 +35,8 @@ describe('awkward files', () => {
     const amount = numeric(reference, 'amount');
     expect(amount.summary).toMatchObject({ count: 3, missing: 1, invalid: 1, min: 10, max: 50 });
     expect(amount.summary.mean).toBeCloseTo(80 / 3, 12);
-    expect(amount.edges).toEqual([10, 20, 50]);
+    expect(amount.edges).toEqual([previousDouble(10), 10, 20, 50]);
+    expect(amount.atoms).toEqual([10, 20, 50]);
     expect(categorical(reference, 'city')).toEqual({
       kind: 'categorical',
       count: 5,
@@ -70,12 +72,20 @@ describe('awkward files', () => {
     });
   });
 
-  it('a constant feature has a single edge', async () => {
+  it('a constant feature is one atom: the bin (double below it, it]', async () => {
     await withTempDir(async (dir) => {
       const path = join(dir, 'constant.csv');
       await writeFile(path, 'amount,city,member,score\n' + '7,x,true,0.5\n'.repeat(50));
       const reference = await buildReference({ model: fixtureModel(), dataPath: path, now: NOW });
-      expect(numeric(reference, 'amount')).toMatchObject({ edges: [7], counts: [50, 0], fine_edges: [7], fine_counts: [50, 0] });
+      const below = previousDouble(7);
+      expect(numeric(reference, 'amount')).toMatchObject({
+        edges: [below, 7],
+        counts: [0, 50, 0],
+        fine_edges: [below, 7],
+        fine_counts: [0, 50, 0],
+        fine_offsets: [0, 50 * (7 - below), 0],
+        atoms: [7],
+      });
       expect(numeric(reference, 'amount').summary).toMatchObject({ mean: 7, std: 0, min: 7, max: 7 });
     });
   });

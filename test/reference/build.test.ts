@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { binIndex } from '../../src/stats/bins.js';
+import { binIndex, binLowerEdges } from '../../src/stats/bins.js';
+import { previousDouble } from '../../src/stats/float.js';
 import { fineQuantileLevels } from '../../src/stats/exact.js';
 import { buildReference } from '../../src/reference/build.js';
 import { referenceChecksum } from '../../src/reference/io.js';
@@ -54,11 +55,22 @@ function binCounts(edges: number[], values: number[]): number[] {
   return counts;
 }
 
+/** Σ (value - the bin's lower edge) per bin of `edges`. */
+function binOffsets(edges: number[], values: number[]): number[] {
+  const lower = binLowerEdges(edges);
+  const offsets = new Array<number>(edges.length + 1).fill(0);
+  for (const v of values) {
+    const bin = binIndex(edges, v);
+    offsets[bin] += v - lower[bin];
+  }
+  return offsets;
+}
+
 describe('buildReference on a seeded synthetic dataset', () => {
   it('records the build parameters and the row count', () => {
     expect(fromCsv).toMatchObject({
       format: REFERENCE_FORMAT,
-      format_version: 1,
+      format_version: 2,
       model: 'credit',
       created_at: NOW.toISOString(),
       source: 'train.csv',
@@ -91,7 +103,12 @@ describe('buildReference on a seeded synthetic dataset', () => {
     const sketch = numeric(fromCsv, name);
     expect(sketch.counts).toEqual(binCounts(sketch.edges, values));
     expect(sketch.fine_counts).toEqual(binCounts(sketch.fine_edges, values));
-    expect(sketch.counts[0]).toBe(values.filter((v) => v === sketch.summary.min).length); // bin 0: at or below the minimum
+    const offsets = binOffsets(sketch.fine_edges, values);
+    sketch.fine_offsets?.forEach((offset, i) => expect(offset).toBeCloseTo(offsets[i], 6));
+    expect(sketch.fine_offsets).toHaveLength(sketch.fine_counts.length);
+    // Neither outer bin holds a reference value: the first edge is the double below the minimum.
+    expect(sketch.edges[0]).toBe(previousDouble(sketch.summary.min));
+    expect([sketch.counts[0], sketch.fine_counts[0]]).toEqual([0, 0]);
     expect(sketch.counts[sketch.counts.length - 1]).toBe(0); // nothing above the maximum
     expect(sketch.digest.reduce((sum, c) => sum + c.n, 0)).toBe(values.length);
   });
@@ -103,8 +120,9 @@ describe('buildReference on a seeded synthetic dataset', () => {
     // The fine levels: j/FINE_BINS plus tail levels halving toward single values at either end.
     const levels = fineQuantileLevels(FINE_BINS, sorted.length);
     expect(sketch.fine_edges).toHaveLength(levels.length + 2);
-    expect(sketch.edges[0]).toBe(sorted[0]);
+    expect(sketch.edges[0]).toBe(previousDouble(sorted[0]));
     expect(sketch.edges[BINS]).toBe(sorted[sorted.length - 1]);
+    expect(sketch.atoms).toEqual([]); // no value repeats enough
     for (let i = 1; i < BINS; i++) expect(Math.abs(empiricalCdf(sorted, sketch.edges[i]) - i / BINS)).toBeLessThanOrEqual(RANK_TOLERANCE);
     levels.forEach((level, j) => {
       expect(Math.abs(empiricalCdf(sorted, sketch.fine_edges[j + 1]) - level)).toBeLessThanOrEqual(RANK_TOLERANCE);
@@ -113,15 +131,19 @@ describe('buildReference on a seeded synthetic dataset', () => {
     for (const edge of sketch.edges) expect(sketch.fine_edges).toContain(edge);
   });
 
-  it('children (discrete): edges are the exact quantiles, duplicates collapsed', () => {
+  it('children (discrete): edges are the exact quantiles, duplicates collapsed; every value an atom in the fine edges', () => {
     const sorted = (columnCells(dataset, 'children').values as number[]).sort((a, b) => a - b);
     const inverseCdf = (p: number): number => sorted[Math.max(0, Math.ceil(p * sorted.length - 1e-9) - 1)];
-    const expected = [...new Set([sorted[0], ...Array.from({ length: BINS - 1 }, (_, i) => inverseCdf((i + 1) / BINS)), sorted[sorted.length - 1]])].sort(
+    const expected = [...new Set([...Array.from({ length: BINS - 1 }, (_, i) => inverseCdf((i + 1) / BINS)), sorted[sorted.length - 1]])].sort(
       (a, b) => a - b,
     );
     const sketch = numeric(fromCsv, 'children');
-    expect(sketch.edges).toEqual(expected);
-    expect(sketch.fine_edges).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(sketch.edges).toEqual([previousDouble(0), ...expected]);
+    expect(sketch.atoms).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(sketch.fine_edges).toEqual([0, 1, 2, 3, 4, 5].flatMap((v) => [previousDouble(v), v]));
+    // Each atom's bin holds exactly its copies, with offsets of one ulp each; the bins between are empty.
+    const copies = (v: number): number => sorted.filter((x) => x === v).length;
+    expect(sketch.fine_counts).toEqual([0, ...[0, 1, 2, 3, 4, 5].flatMap((v, i) => (i === 0 ? [copies(v)] : [0, copies(v)])), 0]);
   });
 
   it('city: top categories and other_count are exact, ties broken by name', () => {

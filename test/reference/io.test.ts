@@ -5,6 +5,7 @@ import { buildReference } from '../../src/reference/build.js';
 import { canonicalJson } from '../../src/reference/checksum.js';
 import { ReferenceLoadError, loadReference, referenceChecksum, writeReference } from '../../src/reference/io.js';
 import type { Reference } from '../../src/reference/types.js';
+import { previousDouble } from '../../src/stats/float.js';
 import { FIXTURES, makeModel, withTempDir } from './helpers.js';
 
 
@@ -80,8 +81,8 @@ describe('writeReference and loadReference', () => {
   });
 
   it('rejects another format version, saying what to do', async () => {
-    expectLoadError(await loadEdited(editObject((r) => (r.format_version = 2), true)), /format_version 2, but this mlwatch reads version 1; upgrade mlwatch, or rebuild/);
-    expectLoadError(await loadEdited(editObject((r) => (r.format_version = 0), true)), /format_version 0, but this mlwatch reads version 1; rebuild it/);
+    expectLoadError(await loadEdited(editObject((r) => (r.format_version = 3), true)), /format_version 3, but this mlwatch reads versions 1 and 2; upgrade mlwatch, or rebuild/);
+    expectLoadError(await loadEdited(editObject((r) => (r.format_version = 0), true)), /format_version 0, but this mlwatch reads versions 1 and 2; rebuild it/);
   });
 
   it('rejects a truncated file', async () => {
@@ -104,13 +105,39 @@ describe('writeReference and loadReference', () => {
         const amount = r.features.amount;
         if (amount.kind !== 'numeric') return;
         amount.counts = [1, 1];
-        amount.fine_edges = [10, 50];
-        amount.fine_counts = [1, 1, 1];
+        amount.fine_edges = [previousDouble(10), 10, 50];
+        amount.fine_counts = [1, 1, 1, 0];
       }, true),
     );
-    expectLoadError(result, /features\.amount\.counts: expected 4 counts \(one more than edges\), found 2/);
+    expectLoadError(result, /features\.amount\.counts: expected 5 counts \(one more than edges\), found 2/);
     expectLoadError(result, /features\.amount\.counts: add up to 2, not summary\.count \(3\)/);
     expectLoadError(result, /features\.amount\.fine_edges: must contain every coarse edge \(20 is missing\)/);
+  });
+
+  it('format 2: rejects a first edge that is not the double below the minimum, offsets that do not fit their bins, atoms without their edges', async () => {
+    const result = await loadEdited(
+      editObject((r) => {
+        const amount = r.features.amount;
+        if (amount.kind !== 'numeric' || amount.fine_offsets === undefined) return;
+        amount.edges = [10, 20, 50];
+        amount.counts = [1, 1, 1, 0];
+        amount.fine_offsets[3] = 11; // the one value in (previousDouble(20), 20] sits an ulp above its lower edge
+        amount.atoms = [10, 20, 30];
+      }, true),
+    );
+    expectLoadError(result, /features\.amount\.edges: must start at the largest double below summary\.min \(9\.999999999999998\) and end at summary\.max/);
+    expectLoadError(result, /features\.amount\.fine_offsets\[3\]: 11 does not fit 1 values in bin 3/);
+    expectLoadError(result, /features\.amount\.atoms\[2\]: 30 and the double below it must both be fine edges/);
+  });
+
+  it('format 1: a format 2 field is refused, and so is a first edge other than the minimum', async () => {
+    const result = await loadEdited(
+      editObject((r) => {
+        r.format_version = 1;
+      }, true),
+    );
+    expectLoadError(result, /features\.amount\.edges: must start at summary\.min and end at summary\.max/);
+    expectLoadError(result, /features\.amount\.fine_offsets: is a format_version 2 field/);
   });
 
   it('rejects wrong field types and inconsistent category sums', async () => {

@@ -1,16 +1,18 @@
 // Properties of KS and W1 from bins (fast-check), each against the exact raw-sample value.
 //
-// Note on "W1 from bins equals exact W1 when every value sits on an edge": that is false for
-// this estimator. It assumes values spread evenly inside a bin, while a value on an edge is a
-// step at the bin's end: edges [0, 1, 3], reference {1}, window {3} has exact W1 = 2 and binned
-// W1 = 0.5 + 1 = 1.5. The estimator is exact where its assumption holds, proven below: every value
-// at the midpoint of its bin (an even spread integrates the same) and F_ref - F_win never changing
-// sign inside a bin. Otherwise it is within the general bound, also proven below.
+// W1 from bins (src/stats/continuous.ts) is exact in every bin where the counts rule out a sign
+// change of F_ref - F_win, and within U - |I| elsewhere (w1ErrorBound in helpers.ts, itself at
+// most Σ width·(r_i + w_i)): proven below on random samples with ties, with and without atoms.
+// It is also exact on discrete data: with every reference value an atom, a window whose values
+// are atoms or sit at one point per gap between atoms gets the exact W1. It is not symmetric in
+// general (a bin the reference never saw takes the window's values at their mean), so swapping
+// the sides is only held to the same bound.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { edgeBelowMinimum, withAtomEdges } from '../../src/reference/edges.js';
 import { binCounts, fineEdges, ksExact, wassersteinExact } from '../../src/stats/exact.js';
-import { ksFromBins, referenceTails, wassersteinFromBins, type BinnedValues } from '../../src/stats/continuous.js';
-import { sortedCopy } from './helpers.js';
+import { ksFromBins, wassersteinFromBins } from '../../src/stats/continuous.js';
+import { sideByScan, sortedCopy, w1ErrorBound } from './helpers.js';
 
 // A fixed seed: the same cases on every run (shrunk counterexamples stay reproducible).
 fc.configureGlobal({ seed: 20_260_101 });
@@ -24,17 +26,8 @@ const samplePair = fc.tuple(
   fc.integer({ min: 1, max: 60 }),
 );
 
-function windowSide(edges: readonly number[], values: readonly number[]): BinnedValues {
-  const last = edges[edges.length - 1];
-  return {
-    counts: binCounts(values, edges),
-    sumFirst: values.filter((v) => v <= edges[0]).reduce((a, b) => a + b, 0),
-    sumLast: values.filter((v) => v > last).reduce((a, b) => a + b, 0),
-  };
-}
-
 /** Σ over interior bins of width × (reference share + window share). */
-function interiorBound(edges: readonly number[], reference: BinnedValues, window: BinnedValues): number {
+function widthBound(edges: readonly number[], reference: { counts: ArrayLike<number> }, window: { counts: ArrayLike<number> }): number {
   const total = (c: ArrayLike<number>): number => Array.from(c).reduce((a, b) => a + b, 0);
   const r = total(reference.counts);
   const w = total(window.counts);
@@ -81,18 +74,29 @@ describe('KS from bins: properties', () => {
 });
 
 describe('W1 from bins: properties', () => {
-  it('is within Σ width × (r_i + w_i) over interior bins of exact W1, >= 0 and symmetric', () => {
+  /** Format 2 style edges: below the minimum, the quantile edges, and some reference values as atoms. */
+  function atomEdgesFor(reference: readonly number[], bins: number, atomEvery: number): number[] {
+    const sorted = sortedCopy(reference);
+    const atoms = [...new Set(Array.from(sorted).filter((_, i) => i % atomEvery === 0))];
+    return withAtomEdges([edgeBelowMinimum(sorted[0]), ...fineEdges(sorted, bins)], atoms);
+  }
+
+  const edgeKinds = fc.constantFrom('quantiles', 'with atoms');
+
+  it('is within w1ErrorBound (<= Σ width × (r_i + w_i)) of exact W1 and >= 0, either way round', () => {
     fc.assert(
-      fc.property(samplePair, ([referenceValues, windowValues, bins]) => {
-        const edges = fineEdges(sortedCopy(referenceValues), bins);
-        const reference = referenceTails(edges, binCounts(referenceValues, edges));
-        const window = windowSide(edges, windowValues);
-        const binned = wassersteinFromBins(edges, reference, window);
+      fc.property(samplePair, edgeKinds, fc.integer({ min: 1, max: 20 }), ([referenceValues, windowValues, bins], kind, atomEvery) => {
+        const edges = kind === 'quantiles' ? fineEdges(sortedCopy(referenceValues), bins) : atomEdgesFor(referenceValues, bins, atomEvery);
+        const reference = sideByScan(referenceValues, edges);
+        const window = sideByScan(windowValues, edges);
         const exact = wassersteinExact(referenceValues, windowValues);
         const rounding = 1e-9 * Math.max(1, exact);
-        expect(binned).toBeGreaterThanOrEqual(0);
-        expect(Math.abs(binned - exact)).toBeLessThanOrEqual(interiorBound(edges, reference, window) + rounding);
-        expect(Math.abs(wassersteinFromBins(edges, window, reference) - binned)).toBeLessThanOrEqual(1e-12 * Math.max(1, binned));
+        const bound = w1ErrorBound(edges, reference, window);
+        expect(bound).toBeLessThanOrEqual(widthBound(edges, reference, window) + rounding);
+        for (const binned of [wassersteinFromBins(edges, reference, window), wassersteinFromBins(edges, window, reference)]) {
+          expect(binned).toBeGreaterThanOrEqual(0);
+          expect(Math.abs(binned - exact)).toBeLessThanOrEqual(bound + rounding);
+        }
       }),
       options,
     );
@@ -102,53 +106,45 @@ describe('W1 from bins: properties', () => {
     fc.assert(
       fc.property(samplePair, ([referenceValues, , bins]) => {
         const edges = fineEdges(sortedCopy(referenceValues), bins);
-        const side = referenceTails(edges, binCounts(referenceValues, edges));
+        const side = sideByScan(referenceValues, edges);
         expect(wassersteinFromBins(edges, side, side)).toBe(0);
       }),
       options,
     );
   });
 
-  // Integer edges, so every bin midpoint is exact in binary floating point.
-  const integerEdges = fc
-    .uniqueArray(fc.integer({ min: -500, max: 500 }), { minLength: 2, maxLength: 25 })
-    .map((e) => e.sort((a, b) => a - b));
-
-  /** Raw values at the midpoint of each interior bin, `counts[i - 1]` times for bin i. */
-  function atMidpoints(edges: readonly number[], counts: readonly number[]): number[] {
-    return counts.flatMap((count, k) => new Array<number>(count).fill((edges[k] + edges[k + 1]) / 2));
-  }
-
-  it('with every value at its bin midpoint: never above exact W1, equal when F_ref - F_win keeps its sign in each bin', () => {
-    const scenario = integerEdges.chain((edges) =>
-      fc.record({
-        edges: fc.constant(edges),
-        reference: fc.array(fc.nat(20), { minLength: edges.length - 1, maxLength: edges.length - 1 }),
-        window: fc.array(fc.nat(20), { minLength: edges.length - 1, maxLength: edges.length - 1 }),
-        // The window may also leave the reference's range; those tails are exact.
-        below: fc.array(fc.double({ min: 1, max: 300, noNaN: true }).map((d) => edges[0] - d), { maxLength: 5 }),
-        above: fc.array(fc.double({ min: 1, max: 300, noNaN: true }).map((d) => edges[edges.length - 1] + d), { maxLength: 5 }),
-      }),
-    );
+  it('is exact on discrete data: every reference value an atom, the window on atoms or at one point per gap', () => {
+    const scenario = fc
+      .uniqueArray(fc.integer({ min: -40, max: 40 }), { minLength: 1, maxLength: 15 })
+      .chain((support) =>
+        fc.record({
+          support: fc.constant(support.sort((a, b) => a - b)),
+          referenceCounts: fc.array(fc.integer({ min: 1, max: 30 }), { minLength: support.length, maxLength: support.length }),
+          // Window values: reference values, or one point strictly inside each chosen gap (and beyond either end).
+          window: fc.array(fc.tuple(fc.integer({ min: -1, max: support.length - 1 }), fc.boolean(), fc.integer({ min: 1, max: 20 })), {
+            minLength: 1,
+            maxLength: 25,
+          }),
+          inside: fc.double({ min: 0.05, max: 0.95, noNaN: true }),
+        }),
+      );
     fc.assert(
-      fc.property(scenario, ({ edges, reference, window, below, above }) => {
-        fc.pre(reference.some((c) => c > 0));
-        const referenceValues = atMidpoints(edges, reference);
-        const windowValues = [...below, ...atMidpoints(edges, window), ...above];
-        fc.pre(windowValues.length > 0);
-        const referenceSide: BinnedValues = { counts: binCounts(referenceValues, edges), sumFirst: 0, sumLast: 0 };
-        const binned = wassersteinFromBins(edges, referenceSide, windowSide(edges, windowValues));
+      fc.property(scenario, ({ support, referenceCounts, window, inside }) => {
+        const referenceValues = support.flatMap((v, i) => new Array<number>(referenceCounts[i]).fill(v));
+        const pointIn = (gap: number): number => {
+          if (gap < 0) return support[0] - 1 - inside; // below the minimum
+          if (gap === support.length - 1) return support[gap] + 1 + inside; // above the maximum
+          return support[gap] + inside * (support[gap + 1] - support[gap]);
+        };
+        const windowValues = window.flatMap(([gap, onAtom, count]) =>
+          new Array<number>(count).fill(onAtom && gap >= 0 ? support[gap] : pointIn(gap)),
+        );
+        const edges = withAtomEdges([edgeBelowMinimum(support[0])], support);
+        const binned = wassersteinFromBins(edges, sideByScan(referenceValues, edges), sideByScan(windowValues, edges));
         const exact = wassersteinExact(referenceValues, windowValues);
-        const rounding = 1e-9 * Math.max(1, exact);
-        expect(binned).toBeLessThanOrEqual(exact + rounding);
-
-        const referenceCounts = binCounts(referenceValues, edges);
-        const windowCounts = binCounts(windowValues, edges);
-        let r = 0;
-        let w = 0;
-        const gaps = edges.map((_, i) => (r += referenceCounts[i]) / referenceValues.length - (w += windowCounts[i]) / windowValues.length);
-        const keepsSign = gaps.every((gap, i) => i === 0 || gap * gaps[i - 1] >= 0);
-        if (keepsSign) expect(Math.abs(binned - exact)).toBeLessThanOrEqual(rounding);
+        expect(Math.abs(binned - exact)).toBeLessThanOrEqual(1e-9 * Math.max(1, exact));
+        const ks = ksFromBins(edges, binCounts(referenceValues, edges), binCounts(windowValues, edges));
+        expect(Math.abs(ks - ksExact(referenceValues, windowValues))).toBeLessThanOrEqual(1e-12);
       }),
       options,
     );
@@ -162,6 +158,9 @@ describe('W1 from bins: properties', () => {
       reference: fc.array(fc.nat(30), { minLength: 1, maxLength: 30 }),
       shifts: fc.array(fc.tuple(fc.integer({ min: 0, max: 10 }), fc.integer({ min: 1, max: 5 })), { minLength: 1, maxLength: 4 }),
     });
+    /** Raw values at the midpoint of each interior bin, `counts[i - 1]` times for bin i. */
+    const atMidpoints = (edges: readonly number[], counts: readonly number[]): number[] =>
+      counts.flatMap((count, k) => new Array<number>(count).fill((edges[k] + edges[k + 1]) / 2));
     fc.assert(
       fc.property(scenario, ({ start, width, reference, shifts }) => {
         fc.pre(reference.some((c) => c > 0));
@@ -171,11 +170,7 @@ describe('W1 from bins: properties', () => {
         for (const [shift, copies] of shifts) reference.forEach((count, i) => (window[i + shift] += count * copies));
         const referenceValues = atMidpoints(edges, reference);
         const windowValues = atMidpoints(edges, window);
-        const binned = wassersteinFromBins(
-          edges,
-          { counts: binCounts(referenceValues, edges), sumFirst: 0, sumLast: 0 },
-          windowSide(edges, windowValues),
-        );
+        const binned = wassersteinFromBins(edges, sideByScan(referenceValues, edges), sideByScan(windowValues, edges));
         const exact = wassersteinExact(referenceValues, windowValues);
         expect(Math.abs(binned - exact)).toBeLessThanOrEqual(1e-9 * Math.max(1, exact));
       }),

@@ -5,7 +5,6 @@ import { binIndex } from '../../src/stats/bins.js';
 import {
   FINE_BINS,
   REFERENCE_FORMAT,
-  REFERENCE_FORMAT_VERSION,
   type CategoricalSketch,
   type NumericSketch,
   type Reference,
@@ -58,7 +57,8 @@ export function syntheticReference(
 ): Reference {
   return {
     format: REFERENCE_FORMAT,
-    format_version: REFERENCE_FORMAT_VERSION,
+    // numericSketch's shape is format 1's: the first edge is the minimum, no within-bin offsets.
+    format_version: 1,
     model: model.name,
     created_at: '2026-11-01T00:00:00.000Z',
     source: 'synthetic',
