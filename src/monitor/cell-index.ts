@@ -5,11 +5,12 @@
 // __other__; a segment's reference categories (or intervals of its edges) plus __other__ and
 // __missing__.
 import type { ModelConfig } from '../config/types.js';
+import { MISSING_SEGMENT, segmentValueNames } from '../reference/segment-values.js';
 import { OTHER_CATEGORY } from '../reference/types.js';
 import { binIndex } from '../stats/bins.js';
 import type { ModelLayout, Slot } from './layout.js';
 
-export const MISSING_SEGMENT = '__missing__';
+export { MISSING_SEGMENT };
 
 /** Position of a cell in ModelState.cells, and what it holds. */
 export interface CellKey {
@@ -53,9 +54,8 @@ export class CellIndex {
       const slot = layout.slots.find((s) => s.name === config.feature && s !== layout.prediction);
       if (slot === undefined) throw new Error(`segment feature "${config.feature}" is not a feature of model "${model.name}"`);
       const edges = config.edges ? Float64Array.from(config.edges) : null;
-      const values = edges ? intervalNames(edges) : slot.kind === 'categorical' ? [...slot.categories] : [];
-      if (values.length === 0) throw new Error(`segment feature "${config.feature}" of model "${model.name}" is numeric and needs edges`);
-      values.push(MISSING_SEGMENT);
+      const values = segmentValueNames(config, layout.reference.features[config.feature]);
+      if (values.length === 1) throw new Error(`segment feature "${config.feature}" of model "${model.name}" is numeric and needs edges`);
       const firstCell = this.keys.length;
       values.forEach((_, value) => this.keys.push({ variant: -1, segment, value }));
       return { feature: config.feature, slot, values, edges, firstCell, missing: values.length - 1 };
@@ -92,15 +92,4 @@ export class CellIndex {
   numericValueOf(segment: Segment, value: number): number {
     return binIndex(segment.edges as Float64Array, value);
   }
-}
-
-/** "(-Inf, 30]", "(30, 50]", "(50, +Inf)" for edges [30, 50]. */
-function intervalNames(edges: Float64Array): string[] {
-  const names: string[] = [];
-  for (let i = 0; i <= edges.length; i++) {
-    const lower = i === 0 ? '-Inf' : String(edges[i - 1]);
-    const upper = i === edges.length ? '+Inf)' : `${edges[i]}]`;
-    names.push(`(${lower}, ${upper}`);
-  }
-  return names;
 }

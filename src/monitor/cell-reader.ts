@@ -18,4 +18,6 @@ export interface CellReader {
   sumWindowInto(target: Float64Array): void;
   /** The last drift computed from the window. */
   drift: DriftResult;
+  /** The slots with the reference this reader's drift is measured against (a segment value's own, or the whole). */
+  readonly referenceSlots: readonly Slot[];
 }

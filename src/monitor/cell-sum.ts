@@ -8,6 +8,7 @@ import type { ModelLayout, NumericSlot, Slot } from './layout.js';
 
 export class CellSum implements CellReader {
   drift: DriftResult;
+  readonly referenceSlots: readonly Slot[];
   private readonly coarse: Float64Array;
   private readonly window: Float64Array;
 
@@ -16,6 +17,7 @@ export class CellSum implements CellReader {
     readonly cells: readonly Cell[],
   ) {
     this.drift = emptyDriftResult(layout);
+    this.referenceSlots = layout.slots;
     let maxCoarse = 0;
     for (const slot of layout.slots) if (slot.kind === 'numeric') maxCoarse = Math.max(maxCoarse, slot.coarseEnd.length);
     this.coarse = new Float64Array(maxCoarse);

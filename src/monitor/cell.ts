@@ -55,6 +55,8 @@ export class Cell implements CellReader {
     /** Which variant or segment value this cell holds. */
     readonly key: CellKey,
     shape: CellShape,
+    /** The reference its drift is measured against: a segment value's own, else the whole. */
+    readonly referenceSlots: readonly Slot[] = layout.slots,
   ) {
     const slots = layout.slots.length;
     this.quality = new Float64Array(slots * QUALITY_COUNTERS);

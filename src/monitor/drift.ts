@@ -73,7 +73,7 @@ export class DriftComputer {
     const { result, layout } = this;
     let judged = 0;
     let drifted = 0;
-    for (const slot of layout.slots) {
+    for (const slot of cell.referenceSlots) {
       const samples = this.slotSamples(slot);
       result.samples[slot.index] = samples;
       const at = slot.index * METHODS_PER_SLOT;
@@ -86,7 +86,7 @@ export class DriftComputer {
       else this.categoricalScores(slot, at);
       const isDrifted = this.isDrifted(slot, at) ? 1 : 0;
       result.drifted[slot.index] = isDrifted;
-      if (slot !== layout.prediction) {
+      if (slot.index !== layout.prediction.index) {
         judged++;
         drifted += isDrifted;
       }

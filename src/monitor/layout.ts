@@ -10,6 +10,7 @@ import {
   type FeatureSketch,
   type NumericSketch,
   type Reference,
+  type SegmentValueReference,
 } from '../reference/types.js';
 
 /** Per-slot quality counters, in this order, QUALITY_COUNTERS wide. */
@@ -242,4 +243,31 @@ export function coarseFromFine(fine: ArrayLike<number>, offset: number, slot: Nu
     for (const end = offset + slot.coarseEnd[c]; f < end; f++) sum += fine[f];
     out[c] = sum;
   }
+}
+
+/**
+ * The layout's slots compared with one segment value's reference: the same offsets, each
+ * slot's reference counts replaced by that value's (src/reference/segments.ts), so a segment
+ * cell is scored by the same code against the rows it stands for.
+ */
+export function segmentSlots(layout: ModelLayout, value: SegmentValueReference): Slot[] {
+  const features = value.features;
+  const prediction = value.prediction;
+  if (value.fallback || features === undefined || prediction === undefined) return layout.slots;
+  return layout.slots.map((slot) => {
+    const sketch = slot === layout.prediction ? prediction : features[slot.name];
+    if (sketch === undefined) return slot;
+    if (slot.kind === 'numeric' && sketch.kind === 'numeric') {
+      return {
+        ...slot,
+        referenceFineCounts: Float64Array.from(sketch.fine_counts),
+        // A format 1 whole reference has no offsets: keep its estimator for the segment too.
+        referenceFineOffsets: slot.referenceFineOffsets === null ? null : Float64Array.from(sketch.fine_offsets),
+        referenceCoarseCounts: Float64Array.from(sketch.counts),
+        referenceStd: sketch.std,
+      };
+    }
+    if (slot.kind === 'categorical' && sketch.kind === 'categorical') return { ...slot, referenceCounts: Float64Array.from(sketch.counts) };
+    return slot;
+  });
 }

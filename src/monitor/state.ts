@@ -9,7 +9,9 @@ import { CellIndex } from './cell-index.js';
 import type { CellReader } from './cell-reader.js';
 import { CellSum } from './cell-sum.js';
 import { PairingStore } from './pairing.js';
-import type { ModelLayout } from './layout.js';
+import { segmentSlots, type ModelLayout, type Slot } from './layout.js';
+import type { CellKey } from './cell-index.js';
+import { segmentReferenceOf } from '../reference/segment-match.js';
 import { VersionIndex } from './versions.js';
 
 export class ModelState {
@@ -36,7 +38,7 @@ export class ModelState {
     this.versions = new VersionIndex(model.version, model.max_versions);
     const shape = { latencyBucketCount: latencyBuckets.length, versionCount: model.max_versions + 1, nowMs };
     this.index = new CellIndex(model, layout);
-    this.cells = this.index.keys.map((key) => new Cell(layout, key, shape));
+    this.cells = this.index.keys.map((key) => new Cell(layout, key, shape, this.referenceSlotsOf(key)));
     this.fingerprint = layoutFingerprint(model, layout.reference, latencyBuckets);
     const variants = this.variantCells;
     this.model = variants.length === 1 ? variants[0] : new CellSum(layout, variants);
@@ -59,6 +61,19 @@ export class ModelState {
     let total = 0;
     for (const cell of this.cells) total += cell.bytes;
     return total;
+  }
+
+  /** A segment value's cell is measured against that value's rows of the reference, when it has them. */
+  private referenceSlotsOf(key: CellKey): readonly Slot[] {
+    if (key.segment < 0) return this.layout.slots;
+    const segment = this.index.segments[key.segment];
+    const built = segmentReferenceOf(this.layout.reference, segment.feature)?.values[key.value];
+    return built === undefined ? this.layout.slots : segmentSlots(this.layout, built);
+  }
+
+  /** Whether a segment value's cell falls back to the whole reference. */
+  usesWholeReference(cell: Cell): boolean {
+    return cell.key.segment >= 0 && cell.referenceSlots === this.layout.slots;
   }
 
   /** The default variant's cell: the whole model when no variants are configured. */

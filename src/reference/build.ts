@@ -8,11 +8,14 @@ import { CategoryCounter } from './category-counter.js';
 import { ReferenceBuildError } from './errors.js';
 import { NumericAccumulator } from './numeric-accumulator.js';
 import { dataFormatOf, streamRows, type DataFormat } from './rows.js';
-import { FINE_BINS, REFERENCE_FORMAT, REFERENCE_FORMAT_VERSION, type FeatureSketch, type Reference } from './types.js';
+import { SegmentTallies } from './segments.js';
+import { FINE_BINS, REFERENCE_FORMAT, REFERENCE_FORMAT_VERSION, type FeatureSketch, type Reference, type SegmentReference } from './types.js';
 import { booleanDecoder, categoryDecoder, numberDecoder } from './values.js';
 
 export interface BuildProgress {
-  pass: 1 | 2;
+  pass: 1 | 2 | 3;
+  /** 2, or 3 when the model has segments (their references take a pass of their own). */
+  passes: 2 | 3;
   bytesRead: number;
   bytesTotal: number;
   rows: number;
@@ -52,6 +55,7 @@ export async function buildReferenceWithReport(options: BuildOptions): Promise<B
   const prediction = predictionColumnFor(model, format, topCategories);
   const columns = [...features, prediction];
   const names = [...model.features.map((f) => f.name), predictionColumn];
+  const passes = model.segments.length > 0 ? 3 : 2;
 
   const pass1 = await streamRows({
     path: dataPath,
@@ -61,7 +65,7 @@ export async function buildReferenceWithReport(options: BuildOptions): Promise<B
       for (let i = 0; i < columns.length; i++) columns[i].observe(values[i]);
     },
     onMalformed: options.onMalformedRow,
-    onBytes: (bytesRead, bytesTotal, rows) => options.onProgress?.({ pass: 1, bytesRead, bytesTotal, rows }),
+    onBytes: (bytesRead, bytesTotal, rows) => options.onProgress?.({ pass: 1, passes, bytesRead, bytesTotal, rows }),
   });
   checkEveryColumnHasValues(dataPath, pass1.rows, columns);
 
@@ -77,7 +81,7 @@ export async function buildReferenceWithReport(options: BuildOptions): Promise<B
     onRow: (values) => {
       for (let i = 0; i < columns.length; i++) columns[i].tally(values[i]);
     },
-    onBytes: (bytesRead, bytesTotal, rows) => options.onProgress?.({ pass: 2, bytesRead, bytesTotal, rows }),
+    onBytes: (bytesRead, bytesTotal, rows) => options.onProgress?.({ pass: 2, passes, bytesRead, bytesTotal, rows }),
   });
   if (pass2.rows !== pass1.rows || columns.some((column) => column.tallied !== column.count)) {
     throw new ReferenceBuildError(
@@ -85,10 +89,12 @@ export async function buildReferenceWithReport(options: BuildOptions): Promise<B
     );
   }
 
+  const sketches = columns.map((column) => column.sketch());
   const featureSketches: Record<string, FeatureSketch> = {};
   model.features.forEach((feature, i) => {
-    featureSketches[feature.name] = features[i].sketch();
+    featureSketches[feature.name] = sketches[i];
   });
+  const segments = await segmentReferences(model, dataPath, format, sketches, columns, pass1.rows, options);
   return {
     reference: {
       format: REFERENCE_FORMAT,
@@ -101,10 +107,38 @@ export async function buildReferenceWithReport(options: BuildOptions): Promise<B
       fine_bins: FINE_BINS,
       top_categories: topCategories,
       features: featureSketches,
-      prediction: prediction.sketch(),
+      prediction: sketches[sketches.length - 1],
+      ...(segments === null ? {} : { segments }),
     },
     skippedRows: pass1.malformed,
   };
+}
+
+/** Pass 3, with segments only: each segment value's rows counted on the whole reference's bins. */
+async function segmentReferences(
+  model: ModelConfig,
+  dataPath: string,
+  format: DataFormat,
+  sketches: FeatureSketch[],
+  columns: Column[],
+  rows: number,
+  options: BuildOptions,
+): Promise<SegmentReference[] | null> {
+  if (model.segments.length === 0) return null;
+  const tallies = new SegmentTallies(model, { sketches, decoders: columns.map((column) => column.decodeValue) });
+  const pass3 = await streamRows({
+    path: dataPath,
+    format,
+    columns: [...model.features.map((f) => f.name), model.reference_build.prediction_column],
+    onRow: (values) => tallies.add(values),
+    onBytes: (bytesRead, bytesTotal, read) => options.onProgress?.({ pass: 3, passes: 3, bytesRead, bytesTotal, rows: read }),
+  });
+  if (pass3.rows !== rows) {
+    throw new ReferenceBuildError(
+      `data file ${dataPath} changed while the reference was being built (the passes read different data); build from a file that is not being written`,
+    );
+  }
+  return tallies.references();
 }
 
 function featureColumn(feature: FeatureConfig, format: DataFormat, topCategories: number): Column {

@@ -4,6 +4,7 @@
 // minimum, within-bin offsets that fit their bins, atoms with their edges). Returns problems by path.
 import { previousDouble } from '../stats/float.js';
 import { edgeBelowMinimum } from './edges.js';
+import { segmentsProblems } from './segment-structure.js';
 import { OTHER_CATEGORY, type Reference } from './types.js';
 
 type Json = Record<string, unknown>;
@@ -13,7 +14,10 @@ const MAX_PROBLEMS = 10;
 class Problems {
   readonly list: string[] = [];
   add(path: string, what: string): void {
-    if (this.list.length < MAX_PROBLEMS) this.list.push(`${path}: ${what}`);
+    this.addLine(`${path}: ${what}`);
+  }
+  addLine(line: string): void {
+    if (this.list.length < MAX_PROBLEMS) this.list.push(line);
   }
 }
 
@@ -42,6 +46,10 @@ export function referenceProblems(value: unknown): string[] {
     for (const [name, sketch] of Object.entries(value.features)) checkSketch(problems, `features.${name}`, sketch, rows, value.format_version);
   }
   checkSketch(problems, 'prediction', value.prediction, rows, value.format_version);
+  if (problems.list.length === 0) {
+    const ok = value as unknown as Reference;
+    for (const line of segmentsProblems(value.segments, ok.features, ok.prediction)) problems.addLine(line);
+  }
   return problems.list;
 }
 

@@ -5,7 +5,8 @@
 import type { DriftThresholds } from '../../config/types.js';
 import type { CellReader } from '../../monitor/cell-reader.js';
 import { METHODS_PER_SLOT, methodsOf } from '../../monitor/drift.js';
-import type { Fleet } from '../../monitor/fleet.js';
+import type { Fleet, MonitoredModel } from '../../monitor/fleet.js';
+import { segmentReferenceOf } from '../../reference/segment-match.js';
 import { METRICS } from '../definitions.js';
 import { families, type Collector } from '../collector.js';
 import type { MetricFamily, Sample } from '../family.js';
@@ -47,6 +48,8 @@ export class DriftCollector implements Collector {
     driftComputeDuration: METRICS.driftComputeDuration,
     referenceRows: METRICS.referenceRows,
     referenceCreated: METRICS.referenceCreated,
+    segmentReferenceFallback: METRICS.segmentReferenceFallback,
+    segmentReferenceRows: METRICS.segmentReferenceRows,
   });
   readonly families = [...this.scoped.all(), ...Object.values(this.f)];
   private readonly scopes: ScopeSamples[];
@@ -83,7 +86,23 @@ export class DriftCollector implements Collector {
       this.f.driftMinSamples.samples.push({ labels, value: model.drift.min_samples });
       this.f.referenceRows.samples.push({ labels, value: reference.rows });
       this.f.referenceCreated.samples.push({ labels, value: Date.parse(reference.created_at) / 1000 });
+      this.segmentReferences(monitor);
     }
+  }
+
+  /** Fixed at start-up: which segment values have a reference of their own, and its rows. */
+  private segmentReferences(monitor: MonitoredModel['monitor']): void {
+    const { state } = monitor;
+    state.index.segments.forEach((segment, s) => {
+      const built = segmentReferenceOf(monitor.reference, segment.feature);
+      segment.values.forEach((value, k) => {
+        const labels = { model: monitor.model.name, segment: segment.feature, segment_value: value };
+        const cell = state.cells[state.index.segmentCell(s, k)];
+        this.f.segmentReferenceFallback.samples.push({ labels, value: state.usesWholeReference(cell) ? 1 : 0 });
+        const rows = built?.values[k]?.rows;
+        if (rows !== undefined) this.f.segmentReferenceRows.samples.push({ labels, value: rows });
+      });
+    });
   }
 
   update(): void {
