@@ -16,7 +16,10 @@ export interface FeatureReading {
   outOfRange: number;
 }
 
-/** The segment value × feature with the highest PSI among those mlwatch judged drifted. */
+/**
+ * The segment value × feature with the highest PSI among those mlwatch judged drifted while the
+ * feature has not drifted over all traffic (what MLWatchSegmentFeatureDrift pages on).
+ */
 export interface SegmentReading {
   segment: string;
   value: string;
@@ -68,6 +71,7 @@ function worstSegment(samples: readonly Sample[], model: string): SegmentReading
   for (const flag of selectSamples(samples, 'mlwatch_segment_feature_drifted', { model })) {
     if (flag.value < 1) continue;
     const { segment, segment_value: value, feature } = flag.labels;
+    if ((sumSamples(samples, 'mlwatch_feature_drifted', { model, feature }) ?? 0) >= 1) continue;
     const psi = sumSamples(samples, 'mlwatch_segment_feature_drift', { model, segment, segment_value: value, feature, method: 'psi' });
     if (psi !== null && (worst === null || psi > worst.psi)) worst = { segment, value, feature, psi };
   }
@@ -77,8 +81,8 @@ function worstSegment(samples: readonly Sample[], model: string): SegmentReading
 function slicesLine(reading: ModelReading): string | null {
   const parts = [...reading.variantDivergence].map(([variant, psi]) => `${variant} vs default variant PSI ${psi.toFixed(3)}`);
   const w = reading.worstSegment;
-  if (w !== null) parts.push(`drifted segment ${w.segment}=${w.value}: ${w.feature} PSI ${w.psi.toFixed(3)}`);
-  else if (parts.length > 0) parts.push('no segment drifted');
+  if (w !== null) parts.push(`drifted in segment ${w.segment}=${w.value} only: ${w.feature} PSI ${w.psi.toFixed(3)}`);
+  else if (parts.length > 0) parts.push('no segment drifted on its own');
   return parts.length === 0 ? null : `slices: ${parts.join(' · ')}`;
 }
 
