@@ -9,6 +9,20 @@ import { SHIPPED_FLEET_DRIFT_WINDOW, renderFleetDriftRules } from '../rules/flee
 export const RULES_FLEET_DRIFT_USAGE =
   `usage: mlwatch rules fleet-drift [--window DURATION (default ${SHIPPED_FLEET_DRIFT_WINDOW}: match the models' drift window)] [--interval DURATION] --out FILE`;
 
+export const RULES_FLEET_DRIFT_HELP = `${RULES_FLEET_DRIFT_USAGE}
+
+Writes the recording rules that recompute PSI and Jensen-Shannon drift per feature across
+every replica, from the exported histograms and reference bin shares (docs/fleet-drift.md).
+
+options:
+  --window DURATION     the range of the rates, e.g. 10m (default ${SHIPPED_FLEET_DRIFT_WINDOW}); match the models' drift window
+  --interval DURATION   the rule group's evaluation interval (default: Prometheus's global one)
+  --out FILE            where to write the rules; required
+  -h, --help            this help
+
+exit status: 0 when written, 1 when the file cannot be written, 2 for a usage error.
+`;
+
 export function runRulesFleetDrift(args: string[], output: CliOutput = processOutput): number {
   let values: { window?: string; interval?: string; out?: string; help?: boolean };
   try {
@@ -21,7 +35,7 @@ export function runRulesFleetDrift(args: string[], output: CliOutput = processOu
     return 2;
   }
   if (values.help === true) {
-    output.stdout(`${RULES_FLEET_DRIFT_USAGE}\n`);
+    output.stdout(RULES_FLEET_DRIFT_HELP);
     return 0;
   }
   if (values.out === undefined || values.out === '') {

@@ -9,6 +9,21 @@ import { ThresholdsError, loadThresholds, type AlertThresholds } from '../rules/
 
 export const RULES_GENERATE_USAGE = 'usage: mlwatch rules generate --thresholds FILE --out FILE';
 
+export const RULES_GENERATE_HELP = `${RULES_GENERATE_USAGE}
+
+Writes the Prometheus alerting rules from a thresholds file, the one place every alert's
+threshold, window, guard, for:, severity and team is set. The shipped one:
+  mlwatch rules generate --thresholds alert-rules/thresholds.yaml --out alert-rules/mlwatch-alerts.rules.yml
+
+options:
+  --thresholds FILE   the thresholds file (YAML); required
+  --out FILE          where to write the rules; required
+  -h, --help          this help
+
+exit status: 0 when written, 1 when the thresholds are invalid (every problem listed) or the
+file cannot be written, 2 for a usage error.
+`;
+
 export function runRulesGenerate(args: string[], output: CliOutput = processOutput): number {
   let thresholdsPath: string | undefined;
   let outPath: string | undefined;
@@ -18,7 +33,7 @@ export function runRulesGenerate(args: string[], output: CliOutput = processOutp
       options: { thresholds: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     });
     if (values.help === true) {
-      output.stdout(`${RULES_GENERATE_USAGE}\n`);
+      output.stdout(RULES_GENERATE_HELP);
       return 0;
     }
     thresholdsPath = values.thresholds;

@@ -270,6 +270,6 @@ describe('mlwatch rules generate', () => {
 
   it('prints its usage with --help and exits 0', () => {
     expect(run(['--help'])).toBe(0);
-    expect(captured.out).toBe('usage: mlwatch rules generate --thresholds FILE --out FILE\n');
+    expect(captured.out).toMatch(/^usage: mlwatch rules generate --thresholds FILE --out FILE\n\nWrites the Prometheus alerting rules/);
   });
 });

@@ -1,0 +1,115 @@
+// The binary's conventions, as a user meets them: every command and group answers --help
+// on stdout with exit 0, --version prints the package version, and a usage error (no
+// command, an unknown one, an unknown option, a missing argument) goes to stderr with exit 2.
+// Runs the built dist/cli/main.js in its own process, like the shell would.
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { COMMANDS, isGroup } from '../../src/cli/commands.js';
+
+const run = promisify(execFile);
+const MAIN = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
+const VERSION = (JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+
+interface Result {
+  code: number;
+  out: string;
+  err: string;
+}
+
+async function mlwatch(...args: string[]): Promise<Result> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [MAIN, ...args], { timeout: 20_000 });
+    return { code: 0, out: stdout, err: stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, out: e.stdout ?? '', err: e.stderr ?? '' };
+  }
+}
+
+const groups = COMMANDS.filter(isGroup);
+const commands = COMMANDS.flatMap((entry) => (isGroup(entry) ? entry.commands : [entry])).map((c) => c.name);
+
+describe('mlwatch --help and --version', () => {
+  it.each(['--help', '-h', 'help'])('mlwatch %s lists every command, exit 0', async (flag) => {
+    const result = await mlwatch(flag);
+    expect(result).toMatchObject({ code: 0, err: '' });
+    expect(result.out).toMatch(/^usage: mlwatch <command>/);
+    for (const name of commands) expect(result.out).toContain(`  ${name}`);
+  });
+
+  it.each(['--version', '-V', 'version'])('mlwatch %s prints the package version, exit 0', async (flag) => {
+    expect(await mlwatch(flag)).toStrictEqual({ code: 0, out: `mlwatch ${VERSION}\n`, err: '' });
+  });
+
+  it.each(commands)('mlwatch %s --help (and -h) prints its usage and options, exit 0', async (name) => {
+    const words = name.split(' ');
+    for (const flag of ['--help', '-h']) {
+      const result = await mlwatch(...words, flag);
+      expect(result, flag).toMatchObject({ code: 0, err: '' });
+      expect(result.out).toMatch(new RegExp(`^usage: mlwatch ${name} `));
+      expect(result.out).toMatch(/\noptions:\n/);
+      expect(result.out).toMatch(/-h, --help/);
+      expect(result.out).toMatch(/exit status: 0/);
+    }
+    // `mlwatch help <command>` is the same page.
+    expect((await mlwatch('help', ...words)).out).toBe((await mlwatch(...words, '--help')).out);
+  });
+
+  it.each(groups.map((g) => [g.name, g] as const))('mlwatch %s --help lists its commands, exit 0', async (name, group) => {
+    const result = await mlwatch(name, '--help');
+    expect(result).toMatchObject({ code: 0, err: '' });
+    expect(result.out).toMatch(new RegExp(`^usage: mlwatch ${name} <command>`));
+    for (const command of group.commands) expect(result.out).toContain(`  ${command.name}`);
+    expect((await mlwatch('help', name)).out).toBe(result.out);
+  });
+});
+
+describe('usage errors: stderr, exit 2', () => {
+  it('mlwatch alone prints the usage to stderr', async () => {
+    const result = await mlwatch();
+    expect(result).toMatchObject({ code: 2, out: '' });
+    expect(result.err).toMatch(/^usage: mlwatch <command>/);
+  });
+
+  it.each(groups.map((g) => g.name))('mlwatch %s without a command lists the group\'s commands', async (name) => {
+    const result = await mlwatch(name);
+    expect(result).toMatchObject({ code: 2, out: '' });
+    expect(result.err).toContain(`mlwatch ${name}: a command is missing`);
+    expect(result.err).toContain(`usage: mlwatch ${name} <command>`);
+  });
+
+  it.each([
+    [['sevre'], 'unknown command "sevre"; did you mean "serve"?'],
+    [['reference', 'biuld'], 'unknown command "reference biuld"; did you mean "reference build"?'],
+    [['rules', 'fleet'], 'unknown command "rules fleet"; did you mean "rules fleet-drift"?'],
+    [['frobnicate'], 'unknown command "frobnicate"\nusage: mlwatch <command>'],
+  ])('mlwatch %j names the unknown command and the closest one', async (args, message) => {
+    const result = await mlwatch(...args);
+    expect(result).toMatchObject({ code: 2, out: '' });
+    expect(result.err).toContain(message);
+  });
+
+  it.each(commands)('mlwatch %s with an unknown option prints its usage', async (name) => {
+    const result = await mlwatch(...name.split(' '), '--no-such-option');
+    expect(result.code).toBe(2);
+    expect(result.out).toBe('');
+    expect(result.err).toContain("Unknown option '--no-such-option'");
+    expect(result.err).toContain(`usage: mlwatch ${name}`);
+  });
+
+  it.each([
+    [['serve'], '--config is required'],
+    [['config', 'check'], '--config is required'],
+    [['reference', 'build', '--config', 'x.yaml'], 'missing --data'],
+    [['demo'], '--config is required'],
+    [['rules', 'generate', '--out', 'x.yml'], '--thresholds is required'],
+    [['rules', 'fleet-drift'], '--out is required'],
+  ])('mlwatch %j names the missing argument', async (args, message) => {
+    const result = await mlwatch(...args);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(message);
+  });
+});
