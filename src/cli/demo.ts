@@ -5,7 +5,8 @@
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { processOutput, type CliOutput } from './output.js';
-import { ConfigError, loadConfig, parseListenAddress } from '../config/loader.js';
+import { ConfigError, loadConfig } from '../config/loader.js';
+import { listenFlag } from './listen-flag.js';
 import type { Config, ListenAddress, LoggingConfig, ModelConfig } from '../config/types.js';
 import { CREDIT_MODEL_NAME } from '../demo/credit-model.js';
 import { readModel, formatTable, type ModelReading } from '../demo/report.js';
@@ -281,8 +282,8 @@ function parseArguments(args: string[]): DemoArguments | string | 'help' {
       model: text('model') ?? CREDIT_MODEL_NAME,
       seed,
       reportEverySeconds: numberOption('--report-every', text('report-every'), 5, 0.1),
-      ingestListen: ingest === undefined ? undefined : parseListenAddress(ingest),
-      metricsListen: metrics === undefined ? undefined : parseListenAddress(metrics),
+      ingestListen: ingest === undefined ? undefined : listenFlag('--ingest-listen', ingest),
+      metricsListen: metrics === undefined ? undefined : listenFlag('--metrics-listen', metrics),
       stopWithParent: values['stop-with-parent'] === true,
     };
   } catch (error) {

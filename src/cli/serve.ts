@@ -1,6 +1,7 @@
 // `mlwatch serve --config FILE [--ingest-listen HOST:PORT] [--metrics-listen HOST:PORT]`
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, parseListenAddress } from '../config/loader.js';
+import { ConfigError, loadConfig } from '../config/loader.js';
+import { listenFlag } from './listen-flag.js';
 import type { ListenAddress } from '../config/types.js';
 import { logger, setLogLevel } from '../log.js';
 import { StartupError, startSidecar } from '../serve/sidecar.js';
@@ -39,8 +40,8 @@ export async function runServe(args: string[]): Promise<number> {
       return 0;
     }
     if (!options.config) throw new Error('--config is required');
-    if (options['ingest-listen']) ingestListen = parseListenAddress(options['ingest-listen']);
-    if (options['metrics-listen']) metricsListen = parseListenAddress(options['metrics-listen']);
+    if (options['ingest-listen']) ingestListen = listenFlag('--ingest-listen', options['ingest-listen']);
+    if (options['metrics-listen']) metricsListen = listenFlag('--metrics-listen', options['metrics-listen']);
   } catch (error) {
     process.stderr.write(`mlwatch serve: ${error instanceof Error ? error.message : String(error)}\n${SERVE_USAGE}\n(mlwatch serve --help for details)\n`);
     return 2;

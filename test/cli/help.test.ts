@@ -107,7 +107,9 @@ describe('usage errors: stderr, exit 2', () => {
     [['demo'], '--config is required'],
     [['rules', 'generate', '--out', 'x.yml'], '--thresholds is required'],
     [['rules', 'fleet-drift'], '--out is required'],
-  ])('mlwatch %j names the missing argument', async (args, message) => {
+    [['serve', '--config', 'x.yaml', '--ingest-listen', '9821'], '--ingest-listen "9821" is a port without a host; write HOST:PORT, e.g. "127.0.0.1:9821" (this machine only) or "0.0.0.0:9821" (every interface)'],
+    [['demo', '--config', 'x.yaml', '--metrics-listen', ':9822'], '--metrics-listen ":9822" has no host; write HOST:PORT, e.g. "127.0.0.1:9822"'],
+  ])('mlwatch %j names the missing or wrong argument', async (args, message) => {
     const result = await mlwatch(...args);
     expect(result.code).toBe(2);
     expect(result.err).toContain(message);

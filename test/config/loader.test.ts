@@ -160,8 +160,9 @@ describe('parseListenAddress', () => {
   });
 
   it.each([
-    ['9801', '"9801" has no port; write HOST:PORT (e.g. "127.0.0.1:9801", "0.0.0.0:9802" or "[::1]:9801")'],
-    [':9801', '":9801" has no host; use 0.0.0.0 for every interface or 127.0.0.1 for this machine only'],
+    ['9801', '"9801" is a port without a host; write HOST:PORT, e.g. "127.0.0.1:9801" (this machine only) or "0.0.0.0:9801" (every interface)'],
+    [':9801', '":9801" has no host; write HOST:PORT, e.g. "127.0.0.1:9801" (this machine only) or "0.0.0.0:9801" (every interface)'],
+    ['localhost', '"localhost" has no port; write HOST:PORT (e.g. "127.0.0.1:9801", "0.0.0.0:9802" or "[::1]:9801")'],
     ['127.0.0.1:65536', 'port 65536 in "127.0.0.1:65536" is out of range; a port is from 0 to 65535'],
     ['127.0.0.1:http', '"http" in "127.0.0.1:http" is not a port; a port is a whole number from 0 to 65535'],
     ['127.0.0.1:-1', '"-1" in "127.0.0.1:-1" is not a port; a port is a whole number from 0 to 65535'],
