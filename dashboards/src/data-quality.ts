@@ -88,7 +88,7 @@ export function dataQualityDashboard(): dashboard.DashboardBuilder {
     .withPanel(
       timeSeries({
         title: 'Prediction problem rate',
-        description: 'Share of accepted events whose prediction was missing, of the wrong type (e.g. a string score or an unknown class), out of range, or NaN/Infinity.',
+        description: 'Share of accepted events whose prediction was missing, of the wrong type (e.g. a string score), out of range (outside the range, or a class label not among the configured classes), or NaN/Infinity.',
         unit: 'percentunit',
         width: 12,
         min: 0,
