@@ -3,7 +3,7 @@
 import { editDistance } from '../config/problems.js';
 import { COMMANDS, MAIN_USAGE, groupUsage, isGroup, type Command, type CommandGroup } from './commands.js';
 import { processOutput, type CliOutput } from './output.js';
-import { mlwatchVersion } from './version.js';
+import { mlwatchVersion } from '../version.js';
 
 const HELP = new Set(['--help', '-h', 'help']);
 const VERSION = new Set(['--version', '-V', 'version']);
