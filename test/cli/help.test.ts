@@ -115,3 +115,28 @@ describe('usage errors: stderr, exit 2', () => {
     expect(result.err).toContain(message);
   });
 });
+
+describe('the README\'s usage matches the CLI', () => {
+  const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+  // Invocations in code blocks and in `code spans`: "mlwatch <command> [sub] --flag …".
+  const invocations = [...readme.matchAll(/(?:^|`)(mlwatch(?: [a-z][a-z-]*){1,2}(?: [^`\n]*)?)/gm)]
+    .map((m) => m[1].trim())
+    .filter((text) => !/^mlwatch (runs|turns|itself|started|alerts|pipeline|down|has|measured|exports|logs)\b/.test(text));
+
+  it('finds the invocations', () => {
+    expect(invocations.length).toBeGreaterThan(6);
+  });
+
+  it.each(invocations.map((i) => [i]))('%s: a command the CLI has, with options its --help lists', async (invocation) => {
+    const typed = invocation.split(/\s+/).slice(1);
+    const words = typed[0] === 'help' ? typed.slice(1) : typed; // `mlwatch help serve` is serve's help
+    const name = commands.find((c) => words.join(' ').startsWith(`${c} `) || words.join(' ') === c) ?? (groups.find((g) => g.name === words[0])?.name as string);
+    expect(name, `no command for "${invocation}"`).toBeDefined();
+    const help = await mlwatch(...name.split(' '), '--help');
+    expect(help.code).toBe(0);
+    for (const flag of invocation.match(/--[a-z][a-z-]*/g) ?? []) {
+      if (flag === '--help') continue;
+      expect(help.out, `${flag} of "${invocation}"`).toContain(flag);
+    }
+  });
+});
