@@ -25,16 +25,8 @@ function prometheusAnnotation(name: string, color: string, expr: string): dashbo
 }
 
 export function mlwatchAnnotations(): dashboard.AnnotationQueryBuilder[] {
+  // Grafana adds its own built-in "Annotations & Alerts" query to a dashboard that lacks it.
   return [
-    // Grafana's own annotations and alerts, as on every new dashboard.
-    new dashboard.AnnotationQueryBuilder()
-      .name('Annotations & Alerts')
-      .builtIn(1)
-      .datasource({ type: 'grafana', uid: '-- Grafana --' })
-      .enable(true)
-      .hide(true)
-      .iconColor('rgba(0, 211, 255, 1)')
-      .type('dashboard'),
     prometheusAnnotation('Model deployed', 'blue', ANNOTATION_EXPRS.deploys)
       .useValueForTime(true)
       .titleFormat('{{model}} {{version}} deployed')
