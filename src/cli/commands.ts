@@ -1,12 +1,7 @@
 // The command tree of the one mlwatch binary: top-level commands and groups of
 // subcommands, each with a one-line summary for the listings. Each command's own runner
 // answers its --help and its usage errors; this file answers for the binary and the groups.
-import { runConfigCheck } from './config-check.js';
-import { runDemo } from './demo.js';
-import { runReferenceBuild } from './reference-build.js';
-import { runRulesFleetDrift } from './rules-fleet-drift.js';
-import { runRulesGenerate } from './rules.js';
-import { runServe } from './serve.js';
+// A command's module is loaded only when it runs: --version and the listings stay instant.
 
 export interface Command {
   /** As typed: "serve", "reference build". */
@@ -22,7 +17,7 @@ export interface CommandGroup {
 }
 
 export const COMMANDS: readonly (Command | CommandGroup)[] = [
-  { name: 'serve', summary: 'run the sidecar', run: runServe },
+  { name: 'serve', summary: 'run the sidecar', run: async (args) => (await import('./serve.js')).runServe(args) },
   {
     name: 'reference',
     summary: 'reference sketches of the training data',
@@ -30,7 +25,7 @@ export const COMMANDS: readonly (Command | CommandGroup)[] = [
       {
         name: 'reference build',
         summary: "build a model's reference sketch from its training data (CSV or JSON Lines)",
-        run: (args) => runReferenceBuild(args),
+        run: async (args) => (await import('./reference-build.js')).runReferenceBuild(args),
       },
     ],
   },
@@ -41,14 +36,14 @@ export const COMMANDS: readonly (Command | CommandGroup)[] = [
       {
         name: 'config check',
         summary: 'validate the config and every reference it names',
-        run: (args) => runConfigCheck(args),
+        run: async (args) => (await import('./config-check.js')).runConfigCheck(args),
       },
     ],
   },
   {
     name: 'demo',
     summary: 'run the sidecar with generated traffic whose inputs drift',
-    run: (args) => runDemo(args),
+    run: async (args) => (await import('./demo.js')).runDemo(args),
   },
   {
     name: 'rules',
@@ -57,12 +52,12 @@ export const COMMANDS: readonly (Command | CommandGroup)[] = [
       {
         name: 'rules generate',
         summary: 'write the alert rules from a thresholds file',
-        run: (args) => runRulesGenerate(args),
+        run: async (args) => (await import('./rules.js')).runRulesGenerate(args),
       },
       {
         name: 'rules fleet-drift',
         summary: 'write the recording rules for fleet-wide PSI and JS drift',
-        run: (args) => runRulesFleetDrift(args),
+        run: async (args) => (await import('./rules-fleet-drift.js')).runRulesFleetDrift(args),
       },
     ],
   },
