@@ -46,8 +46,8 @@ describe('mlwatch --help and --version', () => {
 
   it.each(commands)('mlwatch %s --help (and -h) prints its usage and options, exit 0', async (name) => {
     const words = name.split(' ');
-    for (const flag of ['--help', '-h']) {
-      const result = await mlwatch(...words, flag);
+    const [long, short, viaHelp] = await Promise.all([mlwatch(...words, '--help'), mlwatch(...words, '-h'), mlwatch('help', ...words)]);
+    for (const [flag, result] of [['--help', long], ['-h', short]] as const) {
       expect(result, flag).toMatchObject({ code: 0, err: '' });
       expect(result.out).toMatch(new RegExp(`^usage: mlwatch ${name} `));
       expect(result.out).toMatch(/\noptions:\n/);
@@ -55,7 +55,7 @@ describe('mlwatch --help and --version', () => {
       expect(result.out).toMatch(/exit status: 0/);
     }
     // `mlwatch help <command>` is the same page.
-    expect((await mlwatch('help', ...words)).out).toBe((await mlwatch(...words, '--help')).out);
+    expect(viaHelp.out).toBe(long.out);
   });
 
   it.each(groups.map((g) => [g.name, g] as const))('mlwatch %s --help lists its commands, exit 0', async (name, group) => {
