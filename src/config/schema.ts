@@ -49,6 +49,7 @@ export interface RawReferenceBuild {
   bins?: number;
   top_categories?: number;
   prediction_column?: string;
+  na_values?: string[];
 }
 
 export interface RawModelKserve {
@@ -137,6 +138,7 @@ const referenceBuild = mapping({
   bins: integerFrom(2, 100),
   top_categories: integerFrom(1, 1000),
   prediction_column: nonEmptyString,
+  na_values: { type: 'array', items: { type: 'string' } },
 });
 
 const maxVersions = integerFrom(1, 50);

@@ -52,6 +52,8 @@ export interface ReferenceBuildConfig {
   top_categories: number;
   /** Column in the training data that holds the model's output (score/value or class). */
   prediction_column: string;
+  /** Cells (CSV text, JSON Lines strings) that mean "missing" in the training data, as pandas reads them. */
+  na_values: string[];
 }
 
 export interface PredictionConfig {

@@ -19,6 +19,7 @@ export function makeModel(options: {
   bins?: number;
   topCategories?: number;
   predictionColumn?: string;
+  naValues?: readonly string[];
 }): ModelConfig {
   const task = options.task ?? 'binary_classification';
   return {
@@ -35,6 +36,7 @@ export function makeModel(options: {
       bins: options.bins ?? DEFAULT_REFERENCE_BUILD.bins,
       top_categories: options.topCategories ?? DEFAULT_REFERENCE_BUILD.top_categories,
       prediction_column: options.predictionColumn ?? 'prediction',
+      na_values: [...(options.naValues ?? DEFAULT_REFERENCE_BUILD.na_values)],
     },
     max_versions: 5,
   };
