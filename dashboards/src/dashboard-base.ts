@@ -1,7 +1,9 @@
 // What every mlwatch dashboard shares: stable uid, tags, time range, refresh, the
-// datasource and model variables, and a link to the other mlwatch dashboards.
+// datasource, target (job, namespace, instance) and model variables, the deploy, reference
+// and alert annotations, and a link to the other mlwatch dashboards.
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { datasourceVariable, modelVariable } from './variables.js';
+import { mlwatchAnnotations } from './annotations.js';
+import { datasourceVariable, instanceVariable, jobVariable, modelVariable, namespaceVariable } from './variables.js';
 
 export function base(uid: string, title: string, description: string): dashboard.DashboardBuilder {
   return new dashboard.DashboardBuilder(title)
@@ -21,6 +23,10 @@ export function base(uid: string, title: string, description: string): dashboard
         .includeVars(true)
         .keepTime(true),
     )
+    .annotations(mlwatchAnnotations())
     .withVariable(datasourceVariable())
+    .withVariable(jobVariable())
+    .withVariable(namespaceVariable())
+    .withVariable(instanceVariable())
     .withVariable(modelVariable());
 }

@@ -3,13 +3,17 @@
 // collapsed performance row that holds the label-free signals until ground truth arrives.
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { MERGE, barChart, organize, statPanel, tablePanel, timeSeries } from './panels.js';
-import { MODEL, histogramQuantile, selector, sumRate } from './promql.js';
+import { MODEL, alerts, histogramQuantile, selector, sumRate } from './promql.js';
 import { binTransformations, liveNumericShare, referenceNumericShare, type DistributionMetrics } from './distribution.js';
 import { base } from './dashboard-base.js';
 
-/** Alerts from the shipped rules; MLWatchDown has no model label, so "no model" matches too. */
-const MLWATCH_ALERTS = 'ALERTS{alertname=~"MLWatch.*", model=~"$model|"}';
-const MLWATCH_ALERTS_FIRING = 'ALERTS{alertname=~"MLWatch.*", model=~"$model|", alertstate="firing"}';
+/** The labels an alert row shows (instance: which replica). */
+const ALERT_LABELS = 'alertname, alertstate, severity, team, model, feature, instance';
+/**
+ * When each pending or firing alert became active: ALERTS_FOR_STATE holds it (Unix seconds,
+ * what Prometheus restores `for:` from); group_right keeps ALERTS' labels, alertstate included.
+ */
+const ALERTS_ACTIVE_AT = `max by (${ALERT_LABELS}) (\n  ${alerts([], 'ALERTS_FOR_STATE')}\n  * ignoring (alertstate) group_right\n  ${alerts()}\n)`;
 
 export function overviewDashboard(): dashboard.DashboardBuilder {
   const builder = base('mlwatch-overview', 'mlwatch / Overview', 'Traffic, latency, versions, rejected events and firing alerts of the models mlwatch monitors.');
@@ -21,7 +25,7 @@ export function overviewDashboard(): dashboard.DashboardBuilder {
         description: 'Number of mlwatch alerts (alertname MLWatch*) firing now for the selected models or for mlwatch itself. 0 when none fire.',
         unit: 'short',
         width: 6,
-        queries: [{ expr: `count(${MLWATCH_ALERTS_FIRING}) or vector(0)`, legend: 'firing' }],
+        queries: [{ expr: `count(${alerts(['alertstate="firing"'])}) or vector(0)`, legend: 'firing' }],
         thresholds: [{ value: 1, color: 'red' }],
       }),
     )
@@ -29,13 +33,16 @@ export function overviewDashboard(): dashboard.DashboardBuilder {
       tablePanel(
         {
           title: 'mlwatch alerts firing or pending',
-          description: 'Every mlwatch alert that is pending (condition true, waiting out its for:) or firing, with its severity, team, model and feature. Follow the runbook_url annotation in Alertmanager for what to do.',
-          unit: 'short',
+          description: 'Every mlwatch alert that is pending (condition true, waiting out its for:) or firing, with its severity, team, model, feature and instance, since when it has been active (pending included, from ALERTS_FOR_STATE) and for how long. Follow the runbook_url annotation in Alertmanager for what to do.',
+          unit: 's',
           width: 18,
-          queries: [{ expr: `max by (alertname, alertstate, severity, team, model, feature) (${MLWATCH_ALERTS})`, instant: true, table: true }],
+          queries: [
+            { expr: `${ALERTS_ACTIVE_AT} * 1000`, instant: true, table: true },
+            { expr: `time() - ${ALERTS_ACTIVE_AT}`, instant: true, table: true },
+          ],
         },
-        [organize(['Time', 'Value'], {})],
-      ),
+        [MERGE, organize(['Time'], { 'Value #A': 'Active since', 'Value #B': 'Active for' })],
+      ).overrideByName('Active since', [{ id: 'unit', value: 'dateTimeAsIso' }]),
     )
     .withRow(new dashboard.RowBuilder('Traffic and latency'))
     .withPanel(

@@ -10,13 +10,30 @@ export const RATE_INTERVAL = '$__rate_interval';
 export const MODEL = 'model=~"$model"';
 export const FEATURE = 'feature=~"$feature"';
 
+/**
+ * Which scrape targets: the job, namespace and instance variables, on every mlwatch series,
+ * so replicas and environments are told apart instead of merged. Their All is ".*", which
+ * also matches a target without the label (a namespace where targets carry none).
+ */
+export const TARGET = ['job=~"$job"', 'namespace=~"$namespace"', 'instance=~"$instance"'] as const;
+
+/**
+ * ALERTS carry the rules' target_labels (job and instance by default; namespace only when
+ * thresholds.yaml adds it), so an alert without a namespace label shows under every
+ * namespace rather than vanish; MLWatchDown has no model label, so "no model" matches too.
+ */
+export function alerts(extra: readonly string[] = [], name: 'ALERTS' | 'ALERTS_FOR_STATE' = 'ALERTS'): string {
+  const matchers = ['alertname=~"MLWatch.*"', 'job=~"$job"', 'namespace=~"$namespace|"', 'instance=~"$instance"', 'model=~"$model|"', ...extra];
+  return `${name}{${matchers.join(', ')}}`;
+}
+
 export function metric(key: MetricKey): string {
   return METRICS[key].name;
 }
 
-/** `name{matchers}`; `suffix` picks a histogram series (_bucket, _count, _sum). */
+/** `name{target, matchers}`; `suffix` picks a histogram series (_bucket, _count, _sum). */
 export function selector(key: MetricKey, matchers: readonly string[] = [MODEL], suffix = ''): string {
-  return `${metric(key)}${suffix}{${matchers.join(', ')}}`;
+  return `${metric(key)}${suffix}{${[...TARGET, ...matchers].join(', ')}}`;
 }
 
 export function rate(series: string): string {
@@ -38,6 +55,14 @@ export function shareOfEvents(key: MetricKey, by: readonly string[], matchers: r
     `/ on (model) group_left ()\n` +
     `${sumRate(['model'], selector('predictions'))}`
   );
+}
+
+/**
+ * A per-feature counter's rate as a share of the feature's values of the right type
+ * (mlwatch_feature_values_total), the denominator the out-of-range alert divides by.
+ */
+export function shareOfValues(key: MetricKey, by: readonly string[], matchers: readonly string[]): string {
+  return `${sumRate(by, selector(key, matchers))}\n/\n${sumRate(by, selector('featureValues', matchers))}`;
 }
 
 export function histogramQuantile(q: number, key: MetricKey, by: readonly string[] = ['model']): string {

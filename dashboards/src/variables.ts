@@ -1,9 +1,10 @@
-// Template variables: the Prometheus datasource, then model and feature read from
-// mlwatch's own series (so only monitored models and their declared features appear),
-// and the drift method, a fixed list from the metric contract.
+// Template variables: the Prometheus datasource; the scrape job, namespace and instance
+// (which replicas, which environment); then model and feature read from mlwatch's own
+// series (so only monitored models and their declared features appear), and the drift
+// method, a fixed list from the metric contract. Each is filtered by the ones before it.
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { DATASOURCE } from './panels.js';
-import { metric } from './promql.js';
+import { TARGET, metric } from './promql.js';
 
 export function datasourceVariable(): dashboard.DatasourceVariableBuilder {
   return new dashboard.DatasourceVariableBuilder('datasource').label('Data source').type('prometheus');
@@ -22,13 +23,32 @@ function labelValues(name: string, label: string, query: string): dashboard.Quer
     .current({ selected: true, text: 'All', value: '$__all' });
 }
 
+/** A target label's values among mlwatch's targets; All is ".*" so a target without the label still matches. */
+function targetVariable(name: string, label: string, filters: readonly string[]): dashboard.QueryVariableBuilder {
+  const query = `label_values(${metric('modelInfo')}${filters.length === 0 ? '' : `{${filters.join(', ')}}`}, ${name})`;
+  return labelValues(name, label, query).allValue('.*');
+}
+
+export function jobVariable(): dashboard.QueryVariableBuilder {
+  return targetVariable('job', 'Job', []);
+}
+
+/** Empty (All only) when the targets carry no namespace label, e.g. outside Kubernetes. */
+export function namespaceVariable(): dashboard.QueryVariableBuilder {
+  return targetVariable('namespace', 'Namespace', [TARGET[0]]);
+}
+
+export function instanceVariable(): dashboard.QueryVariableBuilder {
+  return targetVariable('instance', 'Instance', [TARGET[0], TARGET[1]]);
+}
+
 export function modelVariable(): dashboard.QueryVariableBuilder {
-  return labelValues('model', 'Model', `label_values(${metric('modelInfo')}, model)`);
+  return labelValues('model', 'Model', `label_values(${metric('modelInfo')}{${TARGET.join(', ')}}, model)`);
 }
 
 /** The features the selected models declare (mlwatch exports their counters from start). */
 export function featureVariable(): dashboard.QueryVariableBuilder {
-  return labelValues('feature', 'Feature', `label_values(${metric('featureValues')}{model=~"$model"}, feature)`);
+  return labelValues('feature', 'Feature', `label_values(${metric('featureValues')}{${TARGET.join(', ')}, model=~"$model"}, feature)`);
 }
 
 export const NUMERIC_METHODS = ['psi', 'jensen_shannon', 'wasserstein_normalized', 'ks'] as const;

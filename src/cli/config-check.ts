@@ -11,12 +11,27 @@ import { cellBudget, cellBudgetProblem, byteSize } from '../monitor/cell-budget.
 
 export const CONFIG_CHECK_USAGE = 'usage: mlwatch config check --config FILE';
 
+export const CONFIG_CHECK_HELP = `${CONFIG_CHECK_USAGE}
+
+Validates the config, then loads every reference it names and checks it against its model.
+Lists every problem by its path in the file, e.g. models[0].features[3].range: must be
+[min, max]. Warnings (advice about a config that works but may mislead, e.g. categories that
+leave out training values) go to stderr and keep the exit status 0.
+
+options:
+  --config FILE   the mlwatch config (YAML); required
+  -h, --help      this help
+
+exit status: 0 when the config and its references are valid (warnings or not), 1 with every
+problem listed, 2 for a usage error.
+`;
+
 export async function runConfigCheck(args: string[], output: CliOutput = processOutput): Promise<number> {
   let configPath: string | undefined;
   try {
     const { values } = parseArgs({ args, options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
     if (values.help === true) {
-      output.stdout(`${CONFIG_CHECK_USAGE}\n`);
+      output.stdout(CONFIG_CHECK_HELP);
       return 0;
     }
     configPath = values.config;

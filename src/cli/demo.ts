@@ -5,7 +5,8 @@
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { processOutput, type CliOutput } from './output.js';
-import { ConfigError, loadConfig, parseListenAddress } from '../config/loader.js';
+import { ConfigError, loadConfig } from '../config/loader.js';
+import { listenFlag } from './listen-flag.js';
 import type { Config, ListenAddress, LoggingConfig, ModelConfig } from '../config/types.js';
 import { CREDIT_MODEL_NAME } from '../demo/credit-model.js';
 import { readModel, formatTable, type ModelReading } from '../demo/report.js';
@@ -13,6 +14,7 @@ import { DEFAULT_SCHEDULE, driftAt, scheduleProblems, type DriftSchedule } from 
 import { parseExposition } from '../demo/scrape.js';
 import { TrafficSender, fetchErrorMessage } from '../demo/sender.js';
 import { DemoSetupError, ensureReference, findDemoModel, urlOf } from '../demo/setup.js';
+import { watchStop, type StopWatch } from '../demo/stop.js';
 import { TrafficGenerator } from '../demo/traffic.js';
 import { logger } from '../log.js';
 import { ReferenceBuildError } from '../reference/errors.js';
@@ -20,7 +22,35 @@ import { StartupError, startSidecar } from '../serve/sidecar.js';
 
 export const DEMO_USAGE = `usage: mlwatch demo --config FILE [--rate N] [--drift-after SECONDS] [--duration SECONDS] [--no-serve]
          [--data FILE] [--model NAME] [--seed N] [--fault-rate SHARE] [--report-every SECONDS]
-         [--ingest-listen HOST:PORT] [--metrics-listen HOST:PORT]`;
+         [--ingest-listen HOST:PORT] [--metrics-listen HOST:PORT] [--stop-with-parent]`;
+
+export const DEMO_HELP = `${DEMO_USAGE}
+
+Starts the sidecar in this process (building the reference from the training data when it is
+missing), sends credit-model traffic whose inputs drift on a schedule, and prints a table read
+back from /metrics every few seconds. SIGINT (Ctrl-C) or SIGTERM stops it: the sender stops,
+a last table is printed, the listeners drain and close, exit 0.
+
+options:
+  --config FILE               the mlwatch config (YAML), e.g. examples/credit/mlwatch.yaml; required
+  --rate N                    events per second (default 200)
+  --drift-after SECONDS       when the inputs start to drift (default ${DEFAULT_SCHEDULE.drift_after_seconds}; 0: from the start)
+  --duration SECONDS          stop after this long (default: run until stopped)
+  --no-serve                  send to a sidecar already running at the config's listen addresses
+  --data FILE                 training data to build a missing reference from (default train.csv beside the config)
+  --model NAME                the config's model to send for (default ${CREDIT_MODEL_NAME})
+  --seed N                    seed of the generated traffic (default 1)
+  --fault-rate SHARE          share of events with a fault (default ${DEFAULT_SCHEDULE.fault_rate})
+  --report-every SECONDS      how often the table is printed (default 5)
+  --ingest-listen HOST:PORT   instead of the config's ingest.listen (port 0: any free port)
+  --metrics-listen HOST:PORT  instead of the config's metrics.listen
+  --stop-with-parent          stop as on SIGTERM when the process that started the demo dies
+                              (npm run demo sets it: a killed npm cannot forward a signal)
+  -h, --help                  this help
+
+exit status: 0 after a stop, 1 when the config, the data or a listener is wrong, 2 for a
+usage error.
+`;
 
 interface DemoArguments {
   config: string;
@@ -34,6 +64,7 @@ interface DemoArguments {
   reportEverySeconds: number;
   ingestListen?: ListenAddress;
   metricsListen?: ListenAddress;
+  stopWithParent: boolean;
 }
 
 /** A generous bound on one event's NDJSON size, to keep batches under max_body_bytes. */
@@ -41,9 +72,11 @@ const EVENT_BYTES_BOUND = 1024;
 const SCRAPE_TIMEOUT_MS = 4000;
 
 export async function runDemo(args: string[], output: CliOutput = processOutput): Promise<number> {
+  // Read before anything slow: a parent that dies while the reference builds must still count.
+  const parentPid = process.ppid;
   const parsed = parseArguments(args);
   if (parsed === 'help') {
-    output.stdout(`${DEMO_USAGE}\n`);
+    output.stdout(DEMO_HELP);
     return 0;
   }
   if (typeof parsed === 'string') {
@@ -90,10 +123,13 @@ export async function runDemo(args: string[], output: CliOutput = processOutput)
     throw error;
   }
 
+  const stop = watchStop({ durationSeconds: parsed.duration, parentPid: parsed.stopWithParent ? parentPid : null });
   try {
-    await sendAndReport(parsed, config, model, urls, output);
+    await sendAndReport(parsed, config, model, urls, stop, output);
   } finally {
+    // Signals stay handled until the listeners are closed: a second SIGINT must not cut the drain.
     await urls.close();
+    stop.dispose();
   }
   return 0;
 }
@@ -103,6 +139,7 @@ async function sendAndReport(
   config: Config,
   model: ModelConfig,
   urls: { ingestUrl: string; metricsUrl: string },
+  stop: StopWatch,
   output: CliOutput,
 ): Promise<void> {
   const predictionsUrl = `${urls.ingestUrl}/v1/models/${encodeURIComponent(model.name)}/predictions`;
@@ -136,11 +173,6 @@ async function sendAndReport(
     }
   };
 
-  const stop = new AbortController();
-  const onSignal = (): void => stop.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  const deadline = args.duration === null ? null : setTimeout(onSignal, args.duration * 1000);
   let reporting: Promise<void> | null = null;
   const reporter = setInterval(() => {
     reporting ??= report().finally(() => {
@@ -151,15 +183,13 @@ async function sendAndReport(
     await sender.run(stop.signal);
   } finally {
     clearInterval(reporter);
-    if (deadline !== null) clearTimeout(deadline);
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
   }
   await reporting;
   await report();
   const { stats } = sender;
+  const why = stop.reason();
   output.stdout(
-    `\nstopped after ${sender.elapsedSeconds().toFixed(1)} s: sent ${stats.sent} events in ${stats.requests} requests ` +
+    `\nstopped${why === null || why === '--duration' ? '' : ` (${why})`} after ${sender.elapsedSeconds().toFixed(1)} s: sent ${stats.sent} events in ${stats.requests} requests ` +
       `(accepted ${stats.accepted}, rejected ${stats.rejected}, failed requests ${stats.failedRequests}, lost ${stats.lost}` +
       `${stats.skipped > 0 ? `, skipped ${stats.skipped} while behind` : ''})\n`,
   );
@@ -217,6 +247,7 @@ function parseArguments(args: string[]): DemoArguments | string | 'help' {
         'report-every': { type: 'string' },
         'ingest-listen': { type: 'string' },
         'metrics-listen': { type: 'string' },
+        'stop-with-parent': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -251,8 +282,9 @@ function parseArguments(args: string[]): DemoArguments | string | 'help' {
       model: text('model') ?? CREDIT_MODEL_NAME,
       seed,
       reportEverySeconds: numberOption('--report-every', text('report-every'), 5, 0.1),
-      ingestListen: ingest === undefined ? undefined : parseListenAddress(ingest),
-      metricsListen: metrics === undefined ? undefined : parseListenAddress(metrics),
+      ingestListen: ingest === undefined ? undefined : listenFlag('--ingest-listen', ingest),
+      metricsListen: metrics === undefined ? undefined : listenFlag('--metrics-listen', metrics),
+      stopWithParent: values['stop-with-parent'] === true,
     };
   } catch (error) {
     return error instanceof Error ? error.message : String(error);

@@ -10,14 +10,28 @@ import { DEFAULTS, generateManifests } from '../kubernetes/manifests.js';
 import { parseRuleFormat } from './rule-format.js';
 import { ThresholdsError, loadThresholds } from '../rules/alerts.js';
 
-export const KUBERNETES_USAGE = `usage: mlwatch kubernetes generate --out DIR
-  [--release NAME]              the release label kube-prometheus-stack selects by (default ${DEFAULTS.release})
-  [--image IMAGE]               the mlwatch image (default ${DEFAULTS.image}; build it from the Dockerfile)
-  [--model-server-image IMAGE]  your model server's image (default ${DEFAULTS.modelServerImage})
-  [--storage-uri URI]           the InferenceService's model (default ${DEFAULTS.storageUri})
-  [--thresholds FILE]           alert thresholds (default ${DEFAULTS.thresholds})
-  [--dashboards DIR]            the dashboards' JSON (default ${DEFAULTS.dashboards})
-  [--example-config FILE]       the mlwatch config the pods' configs are made from (default ${DEFAULTS.exampleConfig})`;
+export const KUBERNETES_USAGE =
+  'usage: mlwatch kubernetes generate --out DIR [--release NAME] [--image IMAGE] [--model-server-image IMAGE] [--storage-uri URI] [--thresholds FILE] [--dashboards DIR] [--example-config FILE]';
+
+export const KUBERNETES_HELP = `${KUBERNETES_USAGE}
+
+Writes the Kubernetes manifests (the model server with mlwatch as a sidecar, the KServe logger
+receiver), the ServiceMonitor and PodMonitor, the PrometheusRules and the dashboard ConfigMaps
+(docs/kubernetes.md). The committed ones: npm run kubernetes.
+
+options:
+  --out DIR                    the folder to write into; required
+  --release NAME               the release label kube-prometheus-stack selects by (default ${DEFAULTS.release})
+  --image IMAGE                the mlwatch image (default ${DEFAULTS.image}; build it from the Dockerfile)
+  --model-server-image IMAGE   your model server's image (default ${DEFAULTS.modelServerImage})
+  --storage-uri URI            the InferenceService's model (default ${DEFAULTS.storageUri})
+  --thresholds FILE            alert thresholds (default ${DEFAULTS.thresholds})
+  --dashboards DIR             the dashboards' JSON (default ${DEFAULTS.dashboards})
+  --example-config FILE        the mlwatch config the pods' configs are made from (default ${DEFAULTS.exampleConfig})
+  -h, --help                   this help
+
+exit status: 0 when written, 1 when an input cannot be read or the files cannot be written, 2 for a usage error.
+`;
 
 export function runKubernetesGenerate(args: string[], output: CliOutput = processOutput): number {
   let values: Record<string, string | boolean | undefined>;
@@ -37,7 +51,7 @@ export function runKubernetesGenerate(args: string[], output: CliOutput = proces
       },
     }));
     if (values.help === true) {
-      output.stdout(`${KUBERNETES_USAGE}\n`);
+      output.stdout(KUBERNETES_HELP);
       return 0;
     }
     if (typeof values.out !== 'string' || values.out === '') throw new Error('--out is required');

@@ -4,6 +4,11 @@ import { DEFAULT_RELEASE, type PrometheusRuleOptions } from '../kubernetes/prome
 
 export const RULE_FORMAT_USAGE = `[--format rules|prometheus-rule] [--release NAME (default ${DEFAULT_RELEASE})] [--namespace NS]`;
 
+/** The --help lines of the format options. */
+export const RULE_FORMAT_OPTIONS = `  --format FORMAT     rules (a Prometheus rule file, the default) or prometheus-rule (a Prometheus Operator PrometheusRule)
+  --release NAME      prometheus-rule: the release label kube-prometheus-stack selects rules by (default ${DEFAULT_RELEASE})
+  --namespace NS      prometheus-rule: the object's namespace (default: none, kubectl's)`;
+
 export type RuleFormat = { kind: 'rules' } | { kind: 'prometheus-rule'; options: Omit<PrometheusRuleOptions, 'name'> };
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;

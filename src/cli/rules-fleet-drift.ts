@@ -6,10 +6,25 @@ import { parseArgs } from 'node:util';
 import { processOutput, type CliOutput } from './output.js';
 import { SHIPPED_FLEET_DRIFT_WINDOW, renderFleetDriftRules } from '../rules/fleet-drift.js';
 import { fleetDriftPrometheusRuleYaml } from '../kubernetes/rule-objects.js';
-import { parseRuleFormat, ruleFormatCommand, RULE_FORMAT_USAGE, type RuleFormat } from './rule-format.js';
+import { parseRuleFormat, ruleFormatCommand, RULE_FORMAT_OPTIONS, RULE_FORMAT_USAGE, type RuleFormat } from './rule-format.js';
 
 export const RULES_FLEET_DRIFT_USAGE =
   `usage: mlwatch rules fleet-drift [--window DURATION (default ${SHIPPED_FLEET_DRIFT_WINDOW}: match the models' drift window)] [--interval DURATION] --out FILE ${RULE_FORMAT_USAGE}`;
+
+export const RULES_FLEET_DRIFT_HELP = `${RULES_FLEET_DRIFT_USAGE}
+
+Writes the recording rules that recompute PSI and Jensen-Shannon drift per feature across
+every replica, from the exported histograms and reference bin shares (docs/fleet-drift.md).
+
+options:
+  --window DURATION     the range of the rates, e.g. 10m (default ${SHIPPED_FLEET_DRIFT_WINDOW}); match the models' drift window
+  --interval DURATION   the rule group's evaluation interval (default: Prometheus's global one)
+  --out FILE            where to write the rules; required
+${RULE_FORMAT_OPTIONS}
+  -h, --help            this help
+
+exit status: 0 when written, 1 when the file cannot be written, 2 for a usage error.
+`;
 
 export function runRulesFleetDrift(args: string[], output: CliOutput = processOutput): number {
   let values: { window?: string; interval?: string; out?: string; format?: string; release?: string; namespace?: string; help?: boolean };
@@ -33,7 +48,7 @@ export function runRulesFleetDrift(args: string[], output: CliOutput = processOu
     return 2;
   }
   if (values.help === true) {
-    output.stdout(`${RULES_FLEET_DRIFT_USAGE}\n`);
+    output.stdout(RULES_FLEET_DRIFT_HELP);
     return 0;
   }
   if (values.out === undefined || values.out === '') {

@@ -7,10 +7,26 @@ import { parseArgs } from 'node:util';
 import { processOutput, type CliOutput } from './output.js';
 import { renderAlertRules } from '../rules/alerts.js';
 import { alertsPrometheusRuleYaml } from '../kubernetes/rule-objects.js';
-import { parseRuleFormat, ruleFormatCommand, RULE_FORMAT_USAGE, type RuleFormat } from './rule-format.js';
+import { parseRuleFormat, ruleFormatCommand, RULE_FORMAT_OPTIONS, RULE_FORMAT_USAGE, type RuleFormat } from './rule-format.js';
 import { ThresholdsError, loadThresholds, type AlertThresholds } from '../rules/thresholds.js';
 
 export const RULES_GENERATE_USAGE = `usage: mlwatch rules generate --thresholds FILE --out FILE ${RULE_FORMAT_USAGE}`;
+
+export const RULES_GENERATE_HELP = `${RULES_GENERATE_USAGE}
+
+Writes the Prometheus alerting rules from a thresholds file, the one place every alert's
+threshold, window, guard, for:, severity and team is set. The shipped one:
+  mlwatch rules generate --thresholds alert-rules/thresholds.yaml --out alert-rules/mlwatch-alerts.rules.yml
+
+options:
+  --thresholds FILE   the thresholds file (YAML); required
+  --out FILE          where to write the rules; required
+${RULE_FORMAT_OPTIONS}
+  -h, --help          this help
+
+exit status: 0 when written, 1 when the thresholds are invalid (every problem listed) or the
+file cannot be written, 2 for a usage error.
+`;
 
 export function runRulesGenerate(args: string[], output: CliOutput = processOutput): number {
   let thresholdsPath: string | undefined;
@@ -29,7 +45,7 @@ export function runRulesGenerate(args: string[], output: CliOutput = processOutp
       },
     });
     if (values.help === true) {
-      output.stdout(`${RULES_GENERATE_USAGE}\n`);
+      output.stdout(RULES_GENERATE_HELP);
       return 0;
     }
     thresholdsPath = values.thresholds;

@@ -1,27 +1,49 @@
 // `mlwatch serve --config FILE [--ingest-listen HOST:PORT] [--metrics-listen HOST:PORT]`
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, parseListenAddress } from '../config/loader.js';
+import { ConfigError, loadConfig } from '../config/loader.js';
+import { listenFlag } from './listen-flag.js';
 import type { ListenAddress } from '../config/types.js';
 import { logger, setLogLevel } from '../log.js';
 import { StartupError, startSidecar } from '../serve/sidecar.js';
 
 export const SERVE_USAGE = 'usage: mlwatch serve --config FILE [--ingest-listen HOST:PORT] [--metrics-listen HOST:PORT]';
 
+export const SERVE_HELP = `${SERVE_USAGE}
+
+Runs the sidecar: loads the config and every reference it names, takes prediction events on
+the ingest listener and serves /metrics, a landing page (/), /healthz and /readyz on the
+metrics listener. SIGTERM or SIGINT stops accepting, lets in-flight requests finish, exits 0.
+
+options:
+  --config FILE               the mlwatch config (YAML); required
+  --ingest-listen HOST:PORT   instead of the config's ingest.listen (default 127.0.0.1:9801)
+  --metrics-listen HOST:PORT  instead of the config's metrics.listen (default 0.0.0.0:9802)
+                              HOST:PORT is e.g. 127.0.0.1:9801, 0.0.0.0:9802 or [::1]:9801
+  -h, --help                  this help
+
+exit status: 0 after a clean stop, 1 when the config or a reference is wrong or a listener
+cannot bind, 2 for a usage error.
+`;
+
 export async function runServe(args: string[]): Promise<number> {
-  let options: { config?: string; 'ingest-listen'?: string; 'metrics-listen'?: string };
+  let options: { config?: string; 'ingest-listen'?: string; 'metrics-listen'?: string; help?: boolean };
   let ingestListen: ListenAddress | undefined;
   let metricsListen: ListenAddress | undefined;
   try {
     ({ values: options } = parseArgs({
       args,
-      options: { config: { type: 'string' }, 'ingest-listen': { type: 'string' }, 'metrics-listen': { type: 'string' } },
+      options: { config: { type: 'string' }, 'ingest-listen': { type: 'string' }, 'metrics-listen': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
     }));
+    if (options.help === true) {
+      process.stdout.write(SERVE_HELP);
+      return 0;
+    }
     if (!options.config) throw new Error('--config is required');
-    if (options['ingest-listen']) ingestListen = parseListenAddress(options['ingest-listen']);
-    if (options['metrics-listen']) metricsListen = parseListenAddress(options['metrics-listen']);
+    if (options['ingest-listen']) ingestListen = listenFlag('--ingest-listen', options['ingest-listen']);
+    if (options['metrics-listen']) metricsListen = listenFlag('--metrics-listen', options['metrics-listen']);
   } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${SERVE_USAGE}\n`);
+    process.stderr.write(`mlwatch serve: ${error instanceof Error ? error.message : String(error)}\n${SERVE_USAGE}\n(mlwatch serve --help for details)\n`);
     return 2;
   }
   try {

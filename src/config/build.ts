@@ -123,6 +123,8 @@ function mergeDrift(base: DriftConfig, override: RawDrift | undefined): DriftCon
   };
 }
 
+/** Key by key; a na_values list replaces the one below it (a fresh copy). */
 function mergeReferenceBuild(base: ReferenceBuildConfig, override: RawReferenceBuild | undefined): ReferenceBuildConfig {
-  return { ...base, ...override };
+  const merged = { ...base, ...override };
+  return { ...merged, na_values: [...merged.na_values] };
 }

@@ -26,6 +26,7 @@ export function modelsProblems(doc: unknown): Problem[] {
     problems.push(...featuresProblems(field(model, 'features'), at));
     problems.push(...classesProblems(model, at));
     problems.push(...slicesProblems(model, at));
+    problems.push(...decisionThresholdProblems(model, at));
     problems.push(...rangeProblems(field(field(model, 'prediction'), 'range'), [...at, 'prediction', 'range']));
     const deployedAt = field(model, 'deployed_at');
     const timeProblem = typeof deployedAt === 'string' ? deployTimeProblem(deployedAt) : undefined;
@@ -96,6 +97,17 @@ function classesProblems(model: unknown, at: PathSegment[]): Problem[] {
     problems.push(problem(path, `must list at least 2 classes for multiclass_classification (got ${classes.length})`));
   }
   return [...problems, ...labelListProblems(classes, path, 'class')];
+}
+
+/** decision_threshold turns a binary score into a class; on any other task it would be silently ignored. */
+function decisionThresholdProblems(model: unknown, at: PathSegment[]): Problem[] {
+  const task = known(field(model, 'task'), TASKS);
+  if (task === undefined || task === 'binary_classification' || field(field(model, 'prediction'), 'decision_threshold') === undefined) return [];
+  const why =
+    task === 'multiclass_classification'
+      ? "a multiclass model's class is its label, else the argmax of its scores"
+      : 'a regression model has no classes';
+  return [problem([...at, 'prediction', 'decision_threshold'], `only used by binary_classification (${why}); remove it`)];
 }
 
 /** Class and category names become label values: non-empty, unique, not __other__. */

@@ -45,11 +45,22 @@ export const DEFAULT_DRIFT: DriftConfig = {
   },
 };
 
+/**
+ * pandas' default na_values (pandas.read_csv, 2.x) but the empty cell, which is always
+ * missing: training data is most often written by pandas or R ("NA"), and its null rate is
+ * what the null-rate alert compares live traffic with.
+ */
+export const DEFAULT_NA_VALUES: readonly string[] = [
+  'NA', 'N/A', 'n/a', '<NA>', '#N/A', '#N/A N/A', '#NA', 'NULL', 'null', 'None',
+  'NaN', '-NaN', 'nan', '-nan', '1.#IND', '-1.#IND', '1.#QNAN', '-1.#QNAN',
+];
+
 export const DEFAULT_REFERENCE_BUILD: ReferenceBuildConfig = {
   bins: 10,
   top_categories: 50,
   prediction_column: 'prediction',
   min_segment_rows: 200,
+  na_values: [...DEFAULT_NA_VALUES],
 };
 
 export const DEFAULT_PREDICTION: Omit<PredictionConfig, 'range'> = {

@@ -21,17 +21,25 @@ export function parseListenAddress(text: string): ListenAddress {
     if (!isIPv6(host)) throw new Error(`"${host}" in "${text}" is not an IPv6 address`);
   } else {
     const colon = trimmed.lastIndexOf(':');
-    if (colon === -1) throw new Error(`"${text}" has no port; write HOST:PORT (${EXAMPLE})`);
+    if (colon === -1) {
+      if (/^[0-9]+$/.test(trimmed)) throw new Error(`"${text}" is a port without a host; write HOST:PORT, ${withHosts(trimmed)}`);
+      throw new Error(`"${text}" has no port; write HOST:PORT (${EXAMPLE})`);
+    }
     host = trimmed.slice(0, colon);
     portText = trimmed.slice(colon + 1);
     if (host.includes(':')) {
       throw new Error(`"${text}": an IPv6 address goes in brackets, e.g. "[${host}]:${portText}"`);
     }
-    if (host === '') throw new Error(`"${text}" has no host; use 0.0.0.0 for every interface or 127.0.0.1 for this machine only`);
+    if (host === '') throw new Error(`"${text}" has no host; write HOST:PORT, ${withHosts(portText)}`);
     const valid = LOOKS_LIKE_IPV4.test(host) ? isIPv4(host) : HOSTNAME.test(host);
     if (!valid) throw new Error(`"${host}" in "${text}" is not an IP address or host name`);
   }
   return { host, port: parsePort(portText, text) };
+}
+
+/** The two usual ways to write a listen address for this port. */
+function withHosts(port: string): string {
+  return `e.g. "127.0.0.1:${port}" (this machine only) or "0.0.0.0:${port}" (every interface)`;
 }
 
 function parsePort(portText: string, whole: string): number {

@@ -50,6 +50,7 @@ export interface RawReferenceBuild {
   top_categories?: number;
   prediction_column?: string;
   min_segment_rows?: number;
+  na_values?: string[];
 }
 
 export interface RawSegment {
@@ -149,6 +150,7 @@ const referenceBuild = mapping({
   top_categories: integerFrom(1, 1000),
   prediction_column: nonEmptyString,
   min_segment_rows: integerFrom(1),
+  na_values: { type: 'array', items: { type: 'string' } },
 });
 
 /** Segment and variant names become label values, like model names. */

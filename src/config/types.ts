@@ -54,6 +54,8 @@ export interface ReferenceBuildConfig {
   prediction_column: string;
   /** A segment value with fewer training rows than this is compared with the whole reference. */
   min_segment_rows: number;
+  /** Cells (CSV text, JSON Lines strings) that mean "missing" in the training data, as pandas reads them. */
+  na_values: string[];
 }
 
 export interface PredictionConfig {

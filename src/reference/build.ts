@@ -7,10 +7,10 @@ import type { FeatureConfig, ModelConfig } from '../config/types.js';
 import { CategoryCounter } from './category-counter.js';
 import { ReferenceBuildError } from './errors.js';
 import { NumericAccumulator } from './numeric-accumulator.js';
-import { dataFormatOf, streamRows, type DataFormat } from './rows.js';
+import { columnList, dataFormatOf, didYouMean, streamRows, type DataFormat, type RowStreamResult } from './rows.js';
 import { SegmentTallies } from './segments.js';
 import { FINE_BINS, REFERENCE_FORMAT, REFERENCE_FORMAT_VERSION, type FeatureSketch, type Reference, type SegmentReference } from './types.js';
-import { booleanDecoder, categoryDecoder, numberDecoder } from './values.js';
+import { booleanDecoder, categoryDecoder, numberDecoder, type NaValues } from './values.js';
 
 export interface BuildProgress {
   pass: 1 | 2 | 3;
@@ -51,8 +51,9 @@ export async function buildReferenceWithReport(options: BuildOptions): Promise<B
   }
   const createdAt = buildTime(options.now);
   const { bins, top_categories: topCategories, prediction_column: predictionColumn } = model.reference_build;
-  const features = model.features.map((feature) => featureColumn(feature, format, topCategories));
-  const prediction = predictionColumnFor(model, format, topCategories);
+  const na: NaValues = new Set(model.reference_build.na_values);
+  const features = model.features.map((feature) => featureColumn(feature, format, topCategories, na));
+  const prediction = predictionColumnFor(model, format, topCategories, na);
   const columns = [...features, prediction];
   const names = [...model.features.map((f) => f.name), predictionColumn];
   const passes = model.segments.length > 0 ? 3 : 2;
@@ -67,7 +68,7 @@ export async function buildReferenceWithReport(options: BuildOptions): Promise<B
     onMalformed: options.onMalformedRow,
     onBytes: (bytesRead, bytesTotal, rows) => options.onProgress?.({ pass: 1, passes, bytesRead, bytesTotal, rows }),
   });
-  checkEveryColumnHasValues(dataPath, pass1.rows, columns);
+  checkEveryColumnHasValues(dataPath, pass1, columns, names);
 
   for (const column of columns) {
     if (column instanceof NumericAccumulator) column.freeze(bins);
@@ -141,35 +142,43 @@ async function segmentReferences(
   return tallies.references();
 }
 
-function featureColumn(feature: FeatureConfig, format: DataFormat, topCategories: number): Column {
+function featureColumn(feature: FeatureConfig, format: DataFormat, topCategories: number, na: NaValues): Column {
   const label = `feature "${feature.name}"`;
   switch (feature.type) {
     case 'numeric':
-      return new NumericAccumulator(label, numberDecoder(format));
+      return new NumericAccumulator(label, numberDecoder(format, na));
     case 'categorical':
-      return new CategoryCounter(label, categoryDecoder(format), { topCategories });
+      return new CategoryCounter(label, categoryDecoder(format, { na }), { topCategories });
     case 'boolean':
-      return new CategoryCounter(label, booleanDecoder(format), { topCategories, domain: ['false', 'true'] });
+      return new CategoryCounter(label, booleanDecoder(format, na), { topCategories, domain: ['false', 'true'] });
   }
 }
 
 /** Regression and binary classification: the value or positive-class score; multiclass: the class. */
-function predictionColumnFor(model: ModelConfig, format: DataFormat, topCategories: number): Column {
+function predictionColumnFor(model: ModelConfig, format: DataFormat, topCategories: number, na: NaValues): Column {
   const label = `prediction column "${model.reference_build.prediction_column}"`;
   if (model.task === 'multiclass_classification') {
-    return new CategoryCounter(label, categoryDecoder(format, new Set(model.classes)), { topCategories, domain: model.classes });
+    return new CategoryCounter(label, categoryDecoder(format, { allowed: new Set(model.classes), na }), { topCategories, domain: model.classes });
   }
-  return new NumericAccumulator(label, numberDecoder(format));
+  return new NumericAccumulator(label, numberDecoder(format, na));
 }
 
-function checkEveryColumnHasValues(dataPath: string, rows: number, columns: Column[]): void {
+function checkEveryColumnHasValues(dataPath: string, pass: RowStreamResult, columns: Column[], names: readonly string[]): void {
+  const { rows } = pass;
   if (rows === 0) throw new ReferenceBuildError(`data file ${dataPath} has no data rows; a reference needs the training data`);
-  const empty = columns.filter((column) => column.count === 0);
+  const empty = columns.flatMap((column, i) => (column.count === 0 ? [{ column, name: names[i] }] : []));
   if (empty.length === 0) return;
-  const described = empty.map((column) => `${column.name} (${column.missing} missing, ${column.invalid} invalid)`);
+  // A JSON Lines column absent from the first row is probably misspelt: say which keys there are.
+  const keys = pass.firstRowKeys;
+  const described = empty.map(({ column, name }) => {
+    const absent = keys !== undefined && !keys.includes(name) ? `; not a key of the first row${didYouMean(name, keys, names)}` : '';
+    return `${column.name} (${column.missing} missing, ${column.invalid} invalid${absent})`;
+  });
+  const found = keys === undefined ? '' : ` (the first row has ${columnList(keys)})`;
   throw new ReferenceBuildError(
-    `data file ${dataPath}: no valid values in ${rows} rows for ${described.join(', ')}; ` +
-      'check the column names and types against the config (numbers must be plain decimals like -12.5e3; booleans true/false; JSON categories strings)',
+    `data file ${dataPath}: no valid values in ${rows} rows for ${described.join(', ')}${found}; ` +
+      'check the column names and types against the config (numbers must be plain decimals like -12.5e3; booleans true/false; JSON categories strings; ' +
+      'cells in reference_build.na_values count as missing)',
   );
 }
 

@@ -5,6 +5,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { CsvParser, CsvSyntaxError } from './csv.js';
+import { closest } from '../config/problems.js';
 import { ReferenceBuildError } from './errors.js';
 import { JsonlParser, JsonlSyntaxError } from './jsonl.js';
 
@@ -42,6 +43,8 @@ export interface RowStreamResult {
   rows: number;
   malformed: number;
   bytes: number;
+  /** JSON Lines: the keys of the first well-formed row, to name the columns a file has. */
+  firstRowKeys?: string[];
 }
 
 export async function streamRows(options: RowStreamOptions): Promise<RowStreamResult> {
@@ -67,7 +70,7 @@ export async function streamRows(options: RowStreamOptions): Promise<RowStreamRe
     }
   };
 
-  const parser = options.format === 'csv' ? csvRows(path, columns, values, accept, reject) : jsonlRows(columns, values, accept, reject);
+  const parser = options.format === 'csv' ? csvRows(path, columns, values, accept, reject) : jsonlRows(columns, values, accept, reject, result);
   try {
     const stream = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
     for await (const chunk of stream) {
@@ -124,9 +127,9 @@ function csvRows(path: string, columns: readonly string[], values: unknown[], ac
 function headerPositions(path: string, header: string[], columns: readonly string[]): number[] {
   const absent = columns.filter((column) => !header.includes(column));
   if (absent.length > 0) {
-    const shown = header.slice(0, 30).map((name) => JSON.stringify(name)).join(', ');
+    const named = absent.map((name) => `${JSON.stringify(name)}${didYouMean(name, header, columns)}`).join(', ');
     throw new ReferenceBuildError(
-      `${path}: no column ${absent.map((name) => JSON.stringify(name)).join(', ')} in the header row (it has ${shown}${header.length > 30 ? ', …' : ''}); the column names must match the feature names and the prediction_column of the config`,
+      `${path}: no column ${named} in the header row (it has ${columnList(header)}); the column names must match the feature names and the prediction_column of the config`,
     );
   }
   const repeated = columns.filter((column) => header.indexOf(column) !== header.lastIndexOf(column));
@@ -136,9 +139,23 @@ function headerPositions(path: string, header: string[], columns: readonly strin
   return columns.map((column) => header.indexOf(column));
 }
 
-function jsonlRows(columns: readonly string[], values: unknown[], accept: RowSink, reject: RejectSink): ChunkParser {
+/** Up to 30 column names, quoted, for a message. */
+export function columnList(names: readonly string[]): string {
+  return `${names.slice(0, 30).map((name) => JSON.stringify(name)).join(', ')}${names.length > 30 ? ', …' : ''}`;
+}
+
+/** ` (did you mean "x"?)` when a column of the file is a likely typo of `name` and not itself wanted. */
+export function didYouMean(name: string, found: readonly string[], wanted: readonly string[]): string {
+  const candidates = found.filter((column) => !wanted.includes(column));
+  const exactButCase = candidates.find((column) => column.toLowerCase() === name.toLowerCase());
+  const guess = exactButCase ?? closest(name, candidates);
+  return guess === undefined ? '' : ` (did you mean ${JSON.stringify(guess)}?)`;
+}
+
+function jsonlRows(columns: readonly string[], values: unknown[], accept: RowSink, reject: RejectSink, result: RowStreamResult): ChunkParser {
   return new JsonlParser((row, line, problem) => {
     if (row === null) return reject(line, problem ?? 'not a JSON object');
+    result.firstRowKeys ??= Object.keys(row);
     for (let i = 0; i < columns.length; i++) {
       // hasOwn: a column named like an Object.prototype member ("constructor") is absent, not a function.
       values[i] = Object.hasOwn(row, columns[i]) ? row[columns[i]] : undefined;

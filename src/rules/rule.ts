@@ -1,4 +1,5 @@
 // The shape of a Prometheus alerting rule and group, and the pieces every mlwatch alert shares.
+import { runbookUrl } from './runbook-url.js';
 import type { AlertName, AlertThresholds, BaseAlertSettings } from './thresholds.js';
 
 export interface AlertRule {
@@ -30,12 +31,7 @@ export function alertRule(t: AlertThresholds, name: AlertName, settings: BaseAle
     annotations: {
       summary: text.summary,
       description: text.description,
-      runbook_url: `${t.runbook_base_url}#${runbookAnchor(name)}`,
+      runbook_url: runbookUrl(t.runbook_base_url, name),
     },
   };
-}
-
-/** The anchor GitHub gives the runbook heading "## <AlertName>". */
-export function runbookAnchor(name: string): string {
-  return name.toLowerCase();
 }

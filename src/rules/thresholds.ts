@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { load } from 'js-yaml';
 import { durationSeconds } from './duration.js';
+import { runbookBaseUrlProblem } from './runbook-url.js';
 
 export type Severity = 'critical' | 'warning';
 export type Team = 'data-science' | 'sre';
@@ -89,7 +90,10 @@ export interface AlertThresholds {
   job: string;
   /** Target labels every aggregation keeps, so alerts name where they come from. */
   target_labels: string[];
-  /** Every runbook_url is this plus "#" and the alert name in lower case. */
+  /**
+   * Any http(s) URL: {alert} and {anchor} in it become the alert name and its lower case;
+   * without them, every runbook_url is this plus "#" and the alert name in lower case.
+   */
   runbook_base_url: string;
   /**
    * While a target's scrape fails (up == 0), alerts read each gauge's last value from up to
@@ -169,9 +173,8 @@ export function parseThresholds(doc: unknown, source = 'thresholds'): AlertThres
   } else if (!labels.includes('instance')) {
     problems.push('target_labels: must include instance (Alertmanager inhibits model alerts by instance when mlwatch is down)');
   }
-  if (typeof doc.runbook_base_url !== 'string' || !/^https?:\/\/\S+\/runbook\.md$/.test(doc.runbook_base_url)) {
-    problems.push('runbook_base_url: expected an http(s) URL of docs/runbook.md');
-  }
+  const runbookProblem = runbookBaseUrlProblem(doc.runbook_base_url);
+  if (runbookProblem !== null) problems.push(`runbook_base_url: ${runbookProblem}`);
   const holdProblem = fieldProblem('duration', doc.gauge_hold);
   if (holdProblem !== null) problems.push(`gauge_hold: ${holdProblem}, got ${JSON.stringify(doc.gauge_hold) ?? 'nothing'}`);
   checkAlerts(doc.alerts, problems);

@@ -4,10 +4,14 @@ import express, { type Express } from 'express';
 import type { Logger } from '../log.js';
 import type { Fleet } from '../monitor/fleet.js';
 import type { MetricsRegistry } from '../metrics/registry.js';
+import { mlwatchVersion } from '../version.js';
 import { landingPage } from './landing.js';
+import { landingView } from './landing-view.js';
 
 export interface Readiness {
   ready: boolean;
+  /** The ingest listener's URL once it listens (the landing page shows where to post). */
+  ingestUrl?: string;
 }
 
 export function createMetricsApp(fleet: Fleet, metrics: MetricsRegistry, readiness: Readiness, log: Logger): Express {
@@ -30,8 +34,10 @@ export function createMetricsApp(fleet: Fleet, metrics: MetricsRegistry, readine
   app.get('/readyz', (_req, res) => {
     res.status(readiness.ready ? 200 : 503).type('text/plain').send(readiness.ready ? 'ready\n' : 'not ready\n');
   });
+  const version = mlwatchVersion();
   app.get('/', (_req, res) => {
-    res.type('html').send(landingPage(fleet, readiness.ready));
+    // Always fresh: the page is a live view, refreshed by the browser.
+    res.set('cache-control', 'no-store').type('html').send(landingPage(landingView(fleet, readiness), version));
   });
   return app;
 }

@@ -85,6 +85,7 @@ export async function startSidecar(config: Config, options: SidecarOptions = {})
   });
   const metricsServer = createServer(createMetricsApp(fleet, metrics, readiness, log));
   const ingestAddress = await listen(ingest, options.ingestListen ?? config.ingest.listen);
+  readiness.ingestUrl = `http://${ingestAddress}`;
   const metricsAddress = await listen(metricsServer, options.metricsListen ?? config.metrics.listen);
   fleet.start((error, model) => log.error({ err: error, model }, 'drift computation failed'));
   inference.start();

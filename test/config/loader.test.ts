@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseConfig, parseListenAddress } from '../../src/config/loader.js';
+import { DEFAULT_NA_VALUES } from '../../src/config/defaults.js';
 import type { Config } from '../../src/config/types.js';
 import { EXAMPLE_YAML, SOURCE, validFile, yamlWith } from './fixtures.js';
 import { dump } from 'js-yaml';
@@ -46,7 +47,7 @@ describe('parseConfig', () => {
             decision_method: { numeric: 'psi', categorical: 'jensen_shannon' },
             thresholds: DEFAULT_THRESHOLDS,
           },
-          reference_build: { bins: 10, top_categories: 50, prediction_column: 'prediction', min_segment_rows: 200 },
+          reference_build: { bins: 10, top_categories: 50, prediction_column: 'prediction', min_segment_rows: 200, na_values: [...DEFAULT_NA_VALUES] },
           max_versions: 5,
           segments: [],
           variants: { names: [], pairing_ttl_seconds: 60, max_pending_pairs: 100_000 },
@@ -85,7 +86,8 @@ describe('parseConfig', () => {
       decision_method: { numeric: 'psi', categorical: 'jensen_shannon' },
       thresholds: DEFAULT_THRESHOLDS,
     });
-    expect(model.reference_build).toStrictEqual({ bins: 10, top_categories: 50, prediction_column: 'prediction', min_segment_rows: 200 });
+    expect(model.reference_build).toStrictEqual({ bins: 10, top_categories: 50, prediction_column: 'prediction', min_segment_rows: 200, na_values: [...DEFAULT_NA_VALUES] });
+    expect(model.reference_build.na_values).toEqual(expect.arrayContaining(['NA', 'NaN', 'NULL', 'None', '#N/A']));
     expect(model.max_versions).toBe(5);
   });
 
@@ -94,7 +96,7 @@ describe('parseConfig', () => {
       yamlWith((file, model) => {
         file.defaults = {
           drift: { window_seconds: 300, sub_windows: 5, thresholds: { psi: 0.3, ks: 0.2 }, decision_method: { numeric: 'ks' } },
-          reference_build: { bins: 20, prediction_column: 'score' },
+          reference_build: { bins: 20, prediction_column: 'score', na_values: ['NA', '-999'] },
           max_versions: 3,
         };
         model.drift = { sub_windows: 6, thresholds: { ks: 0.05 }, decision_method: { categorical: 'chebyshev' } };
@@ -111,7 +113,7 @@ describe('parseConfig', () => {
       decision_method: { numeric: 'ks', categorical: 'chebyshev' },
       thresholds: { ...DEFAULT_THRESHOLDS, psi: 0.3, ks: 0.05 },
     });
-    expect(model.reference_build).toStrictEqual({ bins: 20, top_categories: 7, prediction_column: 'score', min_segment_rows: 200 });
+    expect(model.reference_build).toStrictEqual({ bins: 20, top_categories: 7, prediction_column: 'score', min_segment_rows: 200, na_values: ['NA', '-999'] });
     expect(model.max_versions).toBe(3);
   });
 
@@ -165,8 +167,9 @@ describe('parseListenAddress', () => {
   });
 
   it.each([
-    ['9801', '"9801" has no port; write HOST:PORT (e.g. "127.0.0.1:9801", "0.0.0.0:9802" or "[::1]:9801")'],
-    [':9801', '":9801" has no host; use 0.0.0.0 for every interface or 127.0.0.1 for this machine only'],
+    ['9801', '"9801" is a port without a host; write HOST:PORT, e.g. "127.0.0.1:9801" (this machine only) or "0.0.0.0:9801" (every interface)'],
+    [':9801', '":9801" has no host; write HOST:PORT, e.g. "127.0.0.1:9801" (this machine only) or "0.0.0.0:9801" (every interface)'],
+    ['localhost', '"localhost" has no port; write HOST:PORT (e.g. "127.0.0.1:9801", "0.0.0.0:9802" or "[::1]:9801")'],
     ['127.0.0.1:65536', 'port 65536 in "127.0.0.1:65536" is out of range; a port is from 0 to 65535'],
     ['127.0.0.1:http', '"http" in "127.0.0.1:http" is not a port; a port is a whole number from 0 to 65535'],
     ['127.0.0.1:-1', '"-1" in "127.0.0.1:-1" is not a port; a port is a whole number from 0 to 65535'],

@@ -59,6 +59,8 @@ const CASES: [string, Edit, string][] = [
   ['classification without classes', (_, m) => { delete m.classes; }, 'models[0].classes: is required for binary_classification: list the 2 class names as [negative, positive]'],
   ['multiclass without classes', (_, m) => { m.task = 'multiclass_classification'; delete m.classes; }, 'models[0].classes: is required for multiclass_classification: list the class names'],
   ['classes on a regression', (_, m) => { m.task = 'regression'; }, 'models[0].classes: only allowed for classification tasks (task is regression); remove it'],
+  ['a decision threshold on a multiclass model', (_, m) => { m.task = 'multiclass_classification'; m.classes = ['a', 'b', 'c']; m.prediction = { decision_threshold: 0.5 }; }, "models[0].prediction.decision_threshold: only used by binary_classification (a multiclass model's class is its label, else the argmax of its scores); remove it"],
+  ['a decision threshold on a regression', (_, m) => { m.task = 'regression'; delete m.classes; m.prediction = { decision_threshold: 0.5 }; }, 'models[0].prediction.decision_threshold: only used by binary_classification (a regression model has no classes); remove it'],
   ['three binary classes', (_, m) => { m.classes = ['a', 'b', 'c']; }, 'models[0].classes: must list exactly 2 classes, [negative, positive], for binary_classification (got 3)'],
   ['one multiclass class', (_, m) => { m.task = 'multiclass_classification'; m.classes = ['a']; }, 'models[0].classes: must list at least 2 classes for multiclass_classification (got 1)'],
   ['a repeated class', (_, m) => { m.classes = ['yes', 'yes']; }, 'models[0].classes[1]: duplicate class "yes" (first at models[0].classes[0])'],

@@ -1,6 +1,7 @@
 // Reading the committed dashboards the way Grafana would: every panel (rows' nested panels
-// included), every query, and each query with the template variables replaced by concrete
-// values — one case per value of a variable the panel repeats on, the way Grafana clones it.
+// included), every query and annotation query, and each query with the template variables
+// replaced by concrete values — one case per value of a variable the panel repeats on, the
+// way Grafana clones it.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -25,11 +26,35 @@ export interface Panel {
   panels?: Panel[];
 }
 
+export interface Annotation {
+  name: string;
+  builtIn?: number;
+  datasource?: { type?: string; uid?: string };
+  expr?: string;
+  useValueForTime?: boolean;
+  titleFormat?: string;
+}
+
+export interface Variable {
+  type: string;
+  name: string;
+  query?: unknown;
+  definition?: string;
+  allValue?: string;
+  includeAll?: boolean;
+}
+
 export interface Dashboard {
   uid: string;
   title: string;
   panels: Panel[];
-  templating: { list: { type: string; name: string; query?: unknown }[] };
+  templating: { list: Variable[] };
+  annotations?: { list?: Annotation[] };
+}
+
+/** The Prometheus annotation queries of a dashboard (Grafana's built-in one has no expr). */
+export function annotationQueries(d: Dashboard): Annotation[] {
+  return (d.annotations?.list ?? []).filter((a) => a.builtIn !== 1);
 }
 
 export interface CommittedDashboard {
@@ -66,6 +91,10 @@ export interface VariableValues {
   features: readonly string[];
   methods: readonly string[];
   rateInterval: string;
+  /** job, namespace, instance: All (".*", their allValue) unless given. */
+  target?: { job: string; namespace: string; instance: string };
+  /** The dashboard's time range, epoch milliseconds ($__from, $__to). */
+  range?: { from: number; to: number };
 }
 
 export interface QueryCase {
@@ -83,18 +112,28 @@ export interface QueryCase {
  */
 export function queryCases(values: VariableValues): QueryCase[] {
   const all = (list: readonly string[]): string => `(${list.join('|')})`;
+  const target = values.target ?? { job: '.*', namespace: '.*', instance: '.*' };
+  const range = values.range ?? { from: 0, to: Date.now() + 3_600_000 };
+  const common: Record<string, string> = {
+    ...target,
+    model: values.model,
+    feature: all(values.features),
+    method: all(values.methods),
+    __rate_interval: values.rateInterval,
+    __from: String(range.from),
+    __to: String(range.to),
+  };
   const cases: QueryCase[] = [];
+  for (const { dashboard } of committedDashboards()) {
+    for (const annotation of annotationQueries(dashboard)) {
+      cases.push({ dashboard: dashboard.uid, panel: `annotation ${annotation.name}`, refId: 'annotation', binding: 'all', expr: substitute(annotation.expr ?? '', common) });
+    }
+  }
   for (const { dashboard, panel } of allPanels()) {
     const repeats: Record<string, readonly string[]> = { feature: values.features, method: values.methods, model: [values.model] };
     const bindings = panel.repeat ? repeats[panel.repeat].map((v) => ({ [panel.repeat as string]: v })) : [{}];
     for (const binding of bindings) {
-      const vars: Record<string, string> = {
-        model: values.model,
-        feature: all(values.features),
-        method: all(values.methods),
-        __rate_interval: values.rateInterval,
-        ...binding,
-      };
+      const vars: Record<string, string> = { ...common, ...binding };
       for (const target of panel.targets ?? []) {
         cases.push({
           dashboard: dashboard.uid,

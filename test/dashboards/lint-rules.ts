@@ -8,7 +8,8 @@
 //   panel-title-description    every panel has a title and a description
 //   panel-units-rule           every panel has a unit
 //   (mlwatch)                  every panel has a non-empty query; metric names are in the
-//                              contract; every mlwatch series is filtered by $model
+//                              contract; every mlwatch series (and ALERTS) is filtered by
+//                              $model and by the target variables $job, $namespace, $instance
 import { METRICS } from '../../src/metrics/definitions.js';
 import type { Dashboard, Panel, Target } from './dashboards.js';
 
@@ -16,7 +17,8 @@ const DATASOURCE_UIDS = ['${datasource}', '$datasource'];
 const RATE_FUNCTIONS = /\b(rate|irate|increase)\s*\(/g;
 const RATE_ON_SELECTOR = /\b(?:rate|irate|increase)\s*\(\s*([a-zA-Z_:][\w:]*)\s*(?:\{[^}]*\})?\s*\[([^\]]*)\]/g;
 const COUNTER_SUFFIX = /_(total|bucket|count|sum)$/;
-const SERIES = /\b(mlwatch_\w+|ALERTS)\s*(\{[^}]*\})?/g;
+const SERIES = /\b(mlwatch_\w+|ALERTS(?:_FOR_STATE)?)\b\s*(\{[^}]*\})?/g;
+const TARGET_FILTERS = [/job=~"\$job"/, /namespace=~"\$namespace/, /instance=~"\$instance"/];
 
 /** Removes string literals, so label values such as "($1]" do not read as syntax. */
 export function withoutStrings(expr: string): string {
@@ -60,11 +62,13 @@ export function exprProblems(expr: string): string[] {
   }
   for (const m of expr.matchAll(SERIES)) {
     if (!/model=~"\$model/.test(m[2] ?? '')) problems.push(`${m[0]} is not filtered by model=~"$model"`);
+    const unfiltered = TARGET_FILTERS.filter((filter) => !filter.test(m[2] ?? ''));
+    if (unfiltered.length > 0) problems.push(`${m[0]} is not filtered by the target variables ($job, $namespace, $instance)`);
   }
   return problems;
 }
 
-const KNOWN_SERIES = new Set<string>(['ALERTS']);
+const KNOWN_SERIES = new Set<string>(['ALERTS', 'ALERTS_FOR_STATE']);
 for (const m of Object.values(METRICS)) {
   KNOWN_SERIES.add(m.name);
   if (m.type === 'histogram') for (const s of ['_bucket', '_count', '_sum']) KNOWN_SERIES.add(m.name + s);

@@ -2,10 +2,13 @@
 // the fixture model "shop" gets undrifted traffic, then a steady trickle of drifted events
 // mixed with data-quality problems and rejected envelopes (as a model server would keep
 // sending), with the shipped alert rules loaded so ALERTS has pending or firing mlwatch
-// alerts. Variables are replaced the way Grafana does, with $__rate_interval at 4s:
-// what Grafana computes for a 1 s scrape interval (4 x scrape) on short ranges.
-import { readdirSync } from 'node:fs';
+// alerts. The target carries a namespace label, as Kubernetes discovery adds it. Variables
+// are replaced the way Grafana does, with $__rate_interval at 4s (what Grafana computes for a
+// 1 s scrape interval, 4 x scrape, on short ranges), the target variables at All (".*") and
+// again at this target's own job, namespace and instance; annotation queries included.
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { load } from 'js-yaml';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSidecar, type Sidecar } from '../../src/serve/sidecar.js';
@@ -31,13 +34,23 @@ const METHODS = ['psi', 'jensen_shannon', 'wasserstein_normalized', 'ks', 'chi2_
 const TRICKLE_MS = 250;
 const M = `model="${MODEL}"`;
 
-const cases = queryCases({ model: MODEL, features: FEATURES, methods: METHODS, rateInterval: '4s' });
+const NAMESPACE = 'ml-prod';
+/** A year back: the fixture's deploy and reference times are fixed dates. */
+const RANGE = { from: Date.now() - 365 * 86_400_000, to: Date.now() + 3_600_000 };
+const cases = queryCases({ model: MODEL, features: FEATURES, methods: METHODS, rateInterval: '4s', range: RANGE });
 const isAlertQuery = (c: QueryCase): boolean => c.expr.includes('ALERTS{');
 
-/** The shipped rule files promtool accepts; one being rewritten right now is left out, loudly. */
 /** The shipped rule files; Prometheus refuses to start on a broken one, which fails the test loudly. */
 function shippedRuleFiles(): string[] {
   return readdirSync(RULES_DIR).filter((f) => f.endsWith('.rules.yml')).map((f) => join(RULES_DIR, f));
+}
+
+/** An alerting rule of the shipped alert-rules/mlwatch-alerts.rules.yml. */
+function alertRule(name: string): { alert: string; expr: string } {
+  const doc = load(readFileSync(join(RULES_DIR, 'mlwatch-alerts.rules.yml'), 'utf8')) as { groups: { rules: { alert?: string; expr: string }[] }[] };
+  const rule = doc.groups.flatMap((g) => g.rules).find((r) => r.alert === name);
+  if (rule === undefined) throw new Error(`no alert ${name} in the shipped rules`);
+  return { alert: name, expr: rule.expr };
 }
 
 describe.skipIf(!gate.available)('every dashboard query returns data from a live mlwatch', () => {
@@ -70,7 +83,7 @@ describe.skipIf(!gate.available)('every dashboard query returns data from a live
     });
     ruleFiles = shippedRuleFiles();
     expect(ruleFiles.length).toBeGreaterThan(0);
-    prometheus = await startPrometheus({ targets: [new URL(sidecar.metricsUrl).host], ruleFiles });
+    prometheus = await startPrometheus({ targets: [new URL(sidecar.metricsUrl).host], targetLabels: { namespace: NAMESPACE }, ruleFiles });
     await postInBatches(sidecar.ingestUrl, generator.undrifted(300));
     trickle = setInterval(() => {
       inFlight = inFlight.then(sendTrickle).catch((error: unknown) => console.warn(`trickle post failed: ${String(error)}`));
@@ -83,6 +96,18 @@ describe.skipIf(!gate.available)('every dashboard query returns data from a live
     await prometheus.waitFor('ALERTS{alertname=~"MLWatch.*"}', (r) => r.length > 0, 10_000);
   }, 55_000);
 
+  /** An instant query at a given time, so two queries read the same samples. */
+  async function instantAt(expr: string, time: number): Promise<{ metric: Record<string, string>; value: number }[]> {
+    const response = await fetch(`${prometheus.url}/api/v1/query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ query: expr, time: String(time) }).toString(),
+    });
+    const body = (await response.json()) as { status: string; error?: string; data?: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+    if (body.status !== 'success') throw new Error(`${expr}: ${body.error}`);
+    return (body.data?.result ?? []).map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
+  }
+
   afterAll(async () => {
     if (trickle) clearInterval(trickle);
     await inFlight;
@@ -91,14 +116,21 @@ describe.skipIf(!gate.available)('every dashboard query returns data from a live
     await fixture?.cleanup();
   });
 
-  it('covers every panel query, repeated panels once per feature or method', () => {
+  /** The cases again with the target variables at this target's own values, as a user picks one replica. */
+  function targetCases(): QueryCase[] {
+    const target = { job: 'mlwatch', namespace: NAMESPACE, instance: new URL(sidecar.metricsUrl).host };
+    return queryCases({ model: MODEL, features: FEATURES, methods: METHODS, rateInterval: '4s', range: RANGE, target });
+  }
+
+  it('covers every panel and annotation query, repeated panels once per feature or method', () => {
     expect(cases.length).toBeGreaterThan(40);
     expect(cases.some((c) => c.binding === 'feature=country')).toBe(true);
+    expect(cases.filter((c) => c.refId === 'annotation').length).toBe(9); // 3 annotations on each of 3 dashboards
   });
 
-  it('every non-ALERTS query returns at least one series, with a number in it (not only NaN)', async () => {
+  it.each(['All', 'this target'])('every non-ALERTS query returns at least one series, with a number in it (not only NaN), target variables at %s', async (which) => {
     const empty: string[] = [];
-    for (const c of cases.filter((c) => !isAlertQuery(c))) {
+    for (const c of (which === 'All' ? cases : targetCases()).filter((c) => !isAlertQuery(c))) {
       const result = await prometheus.query(c.expr);
       if (!result.some((s) => Number.isFinite(s.value))) {
         empty.push(`${c.dashboard} / ${c.panel} ${c.refId} (${c.binding}): ${result.length} series: ${c.expr}`);
@@ -107,14 +139,58 @@ describe.skipIf(!gate.available)('every dashboard query returns data from a live
     expect(empty).toEqual([]);
   });
 
-  it('the ALERTS queries return the pending or firing mlwatch alerts', async () => {
+  it('the target variables filter: another namespace, job or instance gets no mlwatch series', async () => {
+    const other = queryCases({ model: MODEL, features: FEATURES, methods: METHODS, rateInterval: '4s', range: RANGE, target: { job: 'mlwatch', namespace: 'ml-staging', instance: '.*' } });
+    const leaking: string[] = [];
+    for (const c of other.filter((c) => !isAlertQuery(c) && !c.expr.includes('vector(0)'))) {
+      if ((await prometheus.query(c.expr)).length > 0) leaking.push(`${c.dashboard} / ${c.panel} ${c.refId}: ${c.expr}`);
+    }
+    expect(leaking).toEqual([]);
+  });
+
+  it.each(['All', 'this target'])('the ALERTS queries return the pending or firing mlwatch alerts, target variables at %s', async (which) => {
     const alerts = await prometheus.query('ALERTS{alertname=~"MLWatch.*"}');
     console.info(`mlwatch alerts: ${alerts.map((a) => `${a.metric.alertname}${a.metric.feature ? `/${a.metric.feature}` : ''} ${a.metric.alertstate}`).join(', ')}`);
     const empty: string[] = [];
-    for (const c of cases.filter(isAlertQuery)) {
+    for (const c of (which === 'All' ? cases : targetCases()).filter(isAlertQuery)) {
+      // The alerts annotation asks for firing ones only; the rules here may still be pending.
+      if (c.panel === 'annotation mlwatch alerts firing') continue;
       if ((await prometheus.query(c.expr)).length === 0) empty.push(`${c.dashboard} / ${c.panel} ${c.refId}: ${c.expr}`);
     }
     expect(empty).toEqual([]);
+  });
+
+  it('says since when each alert is active: ALERTS_FOR_STATE, in the past, for as long as the table says', async () => {
+    const table = cases.filter((c) => c.panel === 'mlwatch alerts firing or pending');
+    const [since, age] = await Promise.all(['A', 'B'].map((ref) => prometheus.query(table.find((c) => c.refId === ref)?.expr ?? '')));
+    expect(since.length).toBeGreaterThan(0);
+    const now = Date.now();
+    for (const s of since) {
+      expect(s.metric.alertstate).toMatch(/^(pending|firing)$/);
+      expect(s.value).toBeLessThanOrEqual(now + 1000);
+      expect(s.value).toBeGreaterThan(now - 120_000); // the alerts began in this test
+      const twin = age.find((a) => a.metric.alertname === s.metric.alertname && a.metric.feature === s.metric.feature && a.metric.instance === s.metric.instance);
+      expect(twin?.value).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('the out-of-range panel divides by the same denominator as MLWatchFeatureOutOfRange', async () => {
+    const rule = alertRule('MLWatchFeatureOutOfRange');
+    const ratio = /\(\s*(sum by \([^)]*\) \(rate\(\w+\[\w+\]\)\))\s*\/\s*(sum by \([^)]*\) \(rate\(\w+\[\w+\]\)\))\s*\)/.exec(rule.expr);
+    expect(ratio, rule.expr).not.toBeNull();
+    // The alert's own ratio, over the panel's window and grouping (one target: summing instances changes nothing).
+    const alertRatio = `${(ratio?.[1] ?? '').replace(/\[\w+\]/, '[4s]')} / ${(ratio?.[2] ?? '').replace(/\[\w+\]/, '[4s]')}`.replaceAll('job, instance, model, feature', 'model, feature');
+    const panel = cases.find((c) => c.panel === 'Out-of-range rate by feature' && c.refId === 'A');
+    const at = Math.floor(Date.now() / 1000) - 1;
+    const [expected, shown] = await Promise.all([instantAt(alertRatio, at), instantAt(panel?.expr ?? '', at)]);
+    const key = (m: Record<string, string>): string => `${m.model}/${m.feature}`;
+    expect(shown.map((s) => key(s.metric)).sort()).toEqual(expected.map((s) => key(s.metric)).sort());
+    expect(expected.some((s) => s.value > 0)).toBe(true); // the trickle sends out-of-range values
+    for (const s of shown) {
+      const e = expected.find((x) => key(x.metric) === key(s.metric));
+      if (Number.isNaN(e?.value)) expect(s.value).toBeNaN();
+      else expect(s.value).toBeCloseTo(e?.value ?? NaN, 12);
+    }
   });
 
   it('live and reference distributions each sum to 1 over the same bins', async () => {

@@ -91,6 +91,20 @@ describe('MetricsRegistry', () => {
     expect(s.has('mlwatch_drifted_features_ratio{model="shop"}')).toBe(true);
   });
 
+  it('an unknown class is out of range, not a type error, as the metric help says', async () => {
+    const fleet = new Fleet(testConfig(), new Map([['shop', testReference()]]));
+    const monitor = fleet.models[0].monitor;
+    for (const prediction of [{ label: 'maybe', score: 0.4 }, 'perhaps', { label: 7 }, { label: 'yes' }]) monitor.record({ features: {}, prediction });
+    const text = await new MetricsRegistry(createCollectors(fleet), silent, { processMetrics: false }).render();
+    const s = samples(text);
+    expect(s.get('mlwatch_prediction_out_of_range_total{model="shop"}')).toBe(2); // 'maybe', 'perhaps'
+    expect(s.get('mlwatch_prediction_type_errors_total{model="shop"}')).toBe(1); // the number 7
+    expect(s.get('mlwatch_predicted_class_total{model="shop",class="__other__"}')).toBe(2);
+    expect(text).toContain(`# HELP mlwatch_prediction_out_of_range_total ${METRICS.predictionOutOfRange.help}`);
+    expect(METRICS.predictionOutOfRange.help).toMatch(/class labels not among the configured classes/);
+    expect(METRICS.predictionTypeErrors.help).not.toMatch(/class/);
+  });
+
   it('a failing collector costs only its own series and is reported', async () => {
     const { fleet } = fleetWithTraffic(10);
     // A family of its own: the real collectors already register every METRICS name.

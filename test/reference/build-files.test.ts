@@ -123,6 +123,29 @@ describe('build errors', () => {
     });
   });
 
+  it('suggests the closest column for a misspelt one and lists the columns found', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, 'd.csv');
+      await writeFile(path, 'amount,citty,Member,score,extra\n1,x,true,0.1,z\n');
+      const problem = build(path);
+      await expect(problem).rejects.toThrow(
+        `${path}: no column "city" (did you mean "citty"?), "member" (did you mean "Member"?) in the header row ` +
+          '(it has "amount", "citty", "Member", "score", "extra"); the column names must match the feature names and the prediction_column of the config',
+      );
+    });
+  });
+
+  it('JSON Lines: a column missing from every row names the first row\'s keys and the closest', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, 'd.jsonl');
+      await writeFile(path, '{"amount": 1, "cty": "x", "member": true, "score": 0.1}\n{"amount": 2, "cty": "y", "member": false, "score": 0.2}\n');
+      await expect(build(path)).rejects.toThrow(
+        'no valid values in 2 rows for feature "city" (2 missing, 0 invalid; not a key of the first row (did you mean "cty"?)) ' +
+          '(the first row has "amount", "cty", "member", "score")',
+      );
+    });
+  });
+
   it('names a column without a single valid value', async () => {
     await withTempDir(async (dir) => {
       const path = join(dir, 'd.csv');

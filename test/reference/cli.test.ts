@@ -110,6 +110,36 @@ describe('mlwatch reference build', () => {
     });
   });
 
+  it('--out defaults to the model\'s reference: path, and --model to the only model', async () => {
+    await withTempDir(async (dir) => {
+      const paths = await setUp(dir);
+      const result = await run(dir, ['--config', paths.config, '--data', paths.data]);
+      expect(result.code).toBe(0);
+      expect(result.out).toContain(`written to ${paths.out}:`);
+      const config = await loadConfig(paths.config);
+      expect(checkReferenceMatchesModel(await loadReference(config.models[0].reference), config.models[0])).toEqual([]);
+    });
+  });
+
+  it('exit 2: no --model when the config has several; the default --out must not be the data file', async () => {
+    await withTempDir(async (dir) => {
+      const two = `${CONFIG}  - name: fraud
+    task: regression
+    version: "1"
+    reference: ./train.csv
+    features:
+      - { name: amount, type: numeric }
+`;
+      const paths = await setUp(dir, two);
+      const ambiguous = await run(dir, ['--config', paths.config, '--data', paths.data]);
+      expect(ambiguous.code).toBe(2);
+      expect(ambiguous.err).toMatch(/has 2 models \("credit", "fraud"\); say which with --model NAME/);
+      const overwrite = await run(dir, ['--config', paths.config, '--model', 'fraud', '--data', paths.data]);
+      expect(overwrite.code).toBe(2);
+      expect(overwrite.err).toMatch(/the model's reference: path \(.*train\.csv\) is the data file/);
+    });
+  });
+
   it('exit 1: an invalid config, listed problem by problem', async () => {
     await withTempDir(async (dir) => {
       const paths = await setUp(dir, CONFIG.replace('task: binary_classification', 'task: clustering'));
@@ -148,7 +178,7 @@ describe('mlwatch reference build', () => {
       const paths = await setUp(dir);
       const missing = await run(dir, ['--config', paths.config, '--model', 'credit']);
       expect(missing.code).toBe(2);
-      expect(missing.err).toMatch(/missing --data, --out\nusage: mlwatch reference build --config FILE --model NAME --data FILE --out FILE/);
+      expect(missing.err).toMatch(/missing --data\nusage: mlwatch reference build --config FILE \[--model NAME\] --data FILE \[--out FILE\]/);
       expect((await run(dir, [...argsFor(paths), '--bins', '5'])).code).toBe(2);
       expect((await run(dir, [...argsFor(paths), 'extra'])).code).toBe(2);
       const overwrite = await run(dir, argsFor({ ...paths, out: paths.data }));

@@ -19,6 +19,7 @@ export function makeModel(options: {
   bins?: number;
   topCategories?: number;
   predictionColumn?: string;
+  naValues?: readonly string[];
 }): ModelConfig {
   const task = options.task ?? 'binary_classification';
   return {
@@ -36,6 +37,7 @@ export function makeModel(options: {
       top_categories: options.topCategories ?? DEFAULT_REFERENCE_BUILD.top_categories,
       prediction_column: options.predictionColumn ?? 'prediction',
       min_segment_rows: DEFAULT_REFERENCE_BUILD.min_segment_rows,
+      na_values: [...(options.naValues ?? DEFAULT_REFERENCE_BUILD.na_values)],
     },
     max_versions: 5,
     segments: [],

@@ -38,7 +38,7 @@ describe('value decoding', () => {
     expect(categoryDecoder('csv')(undefined)).toBe(MISSING);
     expect(categoryDecoder('jsonl')(7)).toBe(INVALID);
     expect(categoryDecoder('jsonl')('')).toBe('');
-    const classes = categoryDecoder('jsonl', new Set(['cat', 'dog']));
+    const classes = categoryDecoder('jsonl', { allowed: new Set(['cat', 'dog']) });
     expect(classes('dog')).toBe('dog');
     expect(classes('cow')).toBe(INVALID);
   });

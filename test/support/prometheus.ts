@@ -34,6 +34,8 @@ export interface PrometheusOptions {
   /** host:port targets of the one scrape job. */
   targets: string[];
   job?: string;
+  /** Labels every target gets (static_configs labels), e.g. a namespace as Kubernetes discovery adds it. */
+  targetLabels?: Record<string, string>;
   /** Absolute paths of rule files to load. */
   ruleFiles?: string[];
   /** How long to wait for /-/ready. */
@@ -108,7 +110,9 @@ export function prometheusConfig(options: PrometheusOptions): string {
   const config = {
     global: { scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' },
     ...(options.ruleFiles && options.ruleFiles.length > 0 ? { rule_files: options.ruleFiles } : {}),
-    scrape_configs: [{ job_name: options.job ?? 'mlwatch', static_configs: [{ targets: options.targets }] }],
+    scrape_configs: [
+      { job_name: options.job ?? 'mlwatch', static_configs: [{ targets: options.targets, ...(options.targetLabels ? { labels: options.targetLabels } : {}) }] },
+    ],
   };
   return dump(config);
 }

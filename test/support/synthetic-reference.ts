@@ -95,7 +95,7 @@ export function testModel(overrides: Partial<ModelConfig> = {}): ModelConfig {
       decision_method: { numeric: 'psi', categorical: 'jensen_shannon' },
       thresholds: { psi: 0.2, jensen_shannon: 0.1, wasserstein_normalized: 0.1, ks: 0.1, chi2_pvalue: 0.01, chebyshev: 0.1 },
     },
-    reference_build: { bins: 10, top_categories: 50, prediction_column: 'prediction', min_segment_rows: 200 },
+    reference_build: { bins: 10, top_categories: 50, prediction_column: 'prediction', min_segment_rows: 200, na_values: [] },
     max_versions: 3,
     segments: [],
     variants: { names: [], pairing_ttl_seconds: 60, max_pending_pairs: 100_000 },
