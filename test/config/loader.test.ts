@@ -20,8 +20,15 @@ describe('parseConfig', () => {
         max_batch_events: 10000,
         max_reported_errors: 10,
         auth_token_env: 'MLWATCH_INGEST_TOKEN',
+        max_json_depth: 64,
+        max_object_keys: 10000,
+        max_event_values: 100000,
+        max_buffered_bytes: 33554432,
+        max_connections: 1024,
+        headers_timeout_seconds: 10,
+        request_timeout_seconds: 30,
       },
-      metrics: { listen: { host: '0.0.0.0', port: 9802 }, latency_buckets_seconds: DEFAULT_BUCKETS },
+      metrics: { listen: { host: '0.0.0.0', port: 9802 }, latency_buckets_seconds: DEFAULT_BUCKETS, max_label_value_bytes: 128 },
       logging: { level: 'info', log_feature_values: false },
       models: [
         {
