@@ -1,34 +1,88 @@
-// Read a request body into one Buffer, stopping as soon as it passes the byte limit.
+// Read a request body into one Buffer, within the byte limit and the shared budget. A gzip
+// body (Content-Encoding: gzip) is inflated as it streams in, and the limit and the budget
+// apply to the inflated bytes, so a small zip bomb stops at max_body_bytes like any body.
 import type { IncomingMessage } from 'node:http';
+import { createGunzip } from 'node:zlib';
+import type { BodyBudget } from './body-budget.js';
 
-export type BodyResult = { ok: true; body: Buffer } | { ok: false; reason: 'too_large' | 'aborted' };
+export type BodyEncoding = 'identity' | 'gzip';
 
-export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyResult> {
+export type BodyResult =
+  | {
+      ok: true;
+      body: Buffer;
+      /** Give the body's bytes back to the budget: call once the request is answered. */
+      release(): void;
+    }
+  | { ok: false; reason: 'too_large' | 'overloaded' | 'invalid_gzip' | 'aborted' };
+
+export interface BodyReadLimits {
+  /** Largest body, after inflating (ingest.max_body_bytes). */
+  maxBytes: number;
+  budget: BodyBudget;
+}
+
+/**
+ * Content-Encoding → how to read the body, or null when it is not supported. Absent, empty and
+ * "identity" are plain; "gzip" (or its old alias "x-gzip") is inflated; anything else — br,
+ * deflate, zstd, or gzip twice — is not.
+ */
+export function bodyEncodingOf(header: string | undefined): BodyEncoding | null {
+  if (header === undefined || header === '' || header === 'identity') return 'identity';
+  if (header === 'gzip') return 'gzip';
+  const codings = header
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c !== '' && c !== 'identity');
+  if (codings.length === 0) return 'identity';
+  return codings.length === 1 && (codings[0] === 'gzip' || codings[0] === 'x-gzip') ? 'gzip' : null;
+}
+
+export function readBody(req: IncomingMessage, limits: BodyReadLimits, encoding: BodyEncoding = 'identity'): Promise<BodyResult> {
   const declared = Number(req.headers['content-length']);
-  if (declared > maxBytes) return Promise.resolve({ ok: false, reason: 'too_large' });
+  // The declared length is the compressed one for gzip: only the inflated bytes are judged.
+  if (encoding === 'identity' && declared > limits.maxBytes) return Promise.resolve({ ok: false, reason: 'too_large' });
   return new Promise((resolve) => {
+    const { budget, maxBytes } = limits;
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
+    const source = encoding === 'gzip' ? req.pipe(createGunzip()) : req;
     const finish = (result: BodyResult): void => {
       if (done) return;
       done = true;
-      req.removeListener('data', onData);
+      source.removeListener('data', onData);
+      if (!result.ok) {
+        budget.release(size);
+        chunks.length = 0;
+        // Stop buffering; the caller answers (413, 503, 400) and closes the connection.
+        if (source !== req) source.destroy();
+        req.pause();
+      }
       resolve(result);
     };
     const onData = (chunk: Buffer): void => {
+      if (size + chunk.length > maxBytes) return finish({ ok: false, reason: 'too_large' });
+      if (!budget.tryReserve(chunk.length)) return finish({ ok: false, reason: 'overloaded' });
       size += chunk.length;
-      if (size > maxBytes) {
-        // Stop buffering; the caller answers 413 and closes the connection.
-        req.pause();
-        finish({ ok: false, reason: 'too_large' });
-        return;
-      }
       chunks.push(chunk);
     };
-    req.on('data', onData);
-    req.on('end', () => finish({ ok: true, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size) }));
+    source.on('data', onData);
+    source.on('end', () => {
+      const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+      let released = false;
+      const release = (): void => {
+        if (released) return;
+        released = true;
+        budget.release(size);
+      };
+      finish({ ok: true, body, release });
+    });
+    if (source !== req) source.on('error', () => finish({ ok: false, reason: 'invalid_gzip' }));
     req.on('error', () => finish({ ok: false, reason: 'aborted' }));
-    req.on('close', () => finish({ ok: false, reason: 'aborted' }));
+    req.on('close', () => {
+      // 'close' also follows a complete body; only a body cut short is an abort.
+      if (!req.complete) finish({ ok: false, reason: 'aborted' });
+    });
   });
 }

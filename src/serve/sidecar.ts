@@ -10,7 +10,7 @@ import { loadReference } from '../reference/io.js';
 import { checkReferenceMatchesModel } from '../reference/validate.js';
 import { modelWarnings } from '../config/model-warnings.js';
 import type { Reference } from '../reference/types.js';
-import { createIngestHandler } from '../ingest/handler.js';
+import { createIngestServer } from '../ingest/server.js';
 import { createMetricsApp, type Readiness } from './metrics-app.js';
 
 export interface SidecarOptions {
@@ -65,7 +65,7 @@ export async function startSidecar(config: Config, options: SidecarOptions = {})
   const metrics = new MetricsRegistry(createCollectors(fleet), log, { processMetrics: options.processMetrics ?? true });
   const readiness: Readiness = { ready: false };
 
-  const ingest = createServer(createIngestHandler(fleet, config.ingest, log, config.logging.log_feature_values));
+  const ingest = createIngestServer(fleet, config, log);
   const metricsServer = createServer(createMetricsApp(fleet, metrics, readiness, log));
   const ingestAddress = await listen(ingest, options.ingestListen ?? config.ingest.listen);
   const metricsAddress = await listen(metricsServer, options.metricsListen ?? config.metrics.listen);
