@@ -43,6 +43,11 @@ const MINUS_INFINITY = 2;
 const IN_ARRAY = 0;
 const IN_OBJECT = 1;
 
+/** A string the byte budget cut in the middle: a value, or a property name. */
+const NO_STRING = 0;
+const VALUE_STRING = 1;
+const NAME_STRING = 2;
+
 const TAB = 0x09;
 const LF = 0x0a;
 const CR = 0x0d;
@@ -80,6 +85,9 @@ export class JsonScanner {
 
   private i: number;
   private expectValue = true;
+  private pendingString = NO_STRING;
+  /** Where the current advance() stops (a string pauses there too, so a 10 MB string is sliced). */
+  private stopAt = Infinity;
   private started = false;
   private readonly stack: number[] = [];
   private readonly keyCounts: number[] = [];
@@ -99,8 +107,13 @@ export class JsonScanner {
   /** Scans about `budget` more bytes (a string or number is read whole). True when the value is complete. */
   advance(budget = Infinity): boolean {
     const stopAt = this.i + budget;
+    this.stopAt = stopAt;
     const { bytes, end, stack } = this;
     while (this.i < stopAt) {
+      if (this.pendingString !== NO_STRING) {
+        this.resumeString();
+        continue;
+      }
       if (this.expectValue) {
         this.scanValue();
         continue;
@@ -116,9 +129,12 @@ export class JsonScanner {
       if (i >= end) throw new JsonSyntaxError('unexpected end of input', end);
       const c = bytes[i];
       if (c === COMMA) {
-        i = inObject ? this.scanPropertyName(skipWhitespace(bytes, i + 1, end)) : i + 1;
-        this.i = i;
-        this.expectValue = true;
+        if (inObject) {
+          this.scanPropertyName(skipWhitespace(bytes, i + 1, end));
+        } else {
+          this.i = i + 1;
+          this.expectValue = true;
+        }
       } else if (c === (inObject ? CLOSE_BRACE : CLOSE_BRACKET)) {
         stack.pop();
         this.keyCounts.pop();
@@ -158,12 +174,21 @@ export class JsonScanner {
       if (stack.length + 1 > this.limits.maxDepth) throw new JsonLimitError('depth', this.limits.maxDepth, i);
       stack.push(c === OPEN_BRACE ? IN_OBJECT : IN_ARRAY);
       this.keyCounts.push(0);
-      this.i = c === OPEN_BRACE ? this.scanPropertyName(next) : next;
-      this.expectValue = true;
+      if (c === OPEN_BRACE) {
+        this.scanPropertyName(next);
+      } else {
+        this.i = next;
+        this.expectValue = true;
+      }
       return;
     }
-    if (c === QUOTE) i = scanString(bytes, i, end);
-    else if (c === MINUS && startsWith(bytes, i, end, MINUS_INFINITY_BYTES)) i = this.token(i, MINUS_INFINITY, 9);
+    if (c === QUOTE) {
+      i = scanStringBody(bytes, i + 1, end, this.stopAt);
+      if (i < 0) {
+        this.pause(i, VALUE_STRING);
+        return;
+      }
+    } else if (c === MINUS && startsWith(bytes, i, end, MINUS_INFINITY_BYTES)) i = this.token(i, MINUS_INFINITY, 9);
     else if (c === MINUS || (c >= ZERO && c <= NINE)) i = scanNumber(bytes, i, end);
     else if (c === 0x4e /* N */ && startsWith(bytes, i, end, NAN_BYTES)) i = this.token(i, NAN, 3);
     else if (c === 0x49 /* I */ && startsWith(bytes, i, end, INFINITY_BYTES)) i = this.token(i, INFINITY, 8);
@@ -190,19 +215,50 @@ export class JsonScanner {
     if (this.collectElements && this.stack.length === 1 && this.topLevelArray) this.elements[this.elements.length - 1] = this.i;
   }
 
-  /** A property name, whitespace and the colon; counts the key; returns where the value starts. */
-  private scanPropertyName(i: number): number {
+  /** A property name starting at i, then whitespace and the colon; counts the key; a value is expected next. */
+  private scanPropertyName(i: number): void {
     const { bytes, end } = this;
     if (i >= end || bytes[i] !== QUOTE) {
       throw new JsonSyntaxError(i >= end ? 'unexpected end of input' : 'expected a double-quoted property name', i);
     }
     const top = this.keyCounts.length - 1;
     if (++this.keyCounts[top] > this.limits.maxKeys) throw new JsonLimitError('keys', this.limits.maxKeys, i);
-    i = skipWhitespace(bytes, scanString(bytes, i, end), end);
+    const after = scanStringBody(bytes, i + 1, end, this.stopAt);
+    if (after < 0) this.pause(after, NAME_STRING);
+    else this.afterPropertyName(after);
+  }
+
+  private afterPropertyName(i: number): void {
+    const { bytes, end } = this;
+    i = skipWhitespace(bytes, i, end);
     if (i >= end || bytes[i] !== COLON) {
       throw new JsonSyntaxError(i >= end ? 'unexpected end of input' : "expected ':' after a property name", i);
     }
-    return i + 1;
+    this.i = i + 1;
+    this.expectValue = true;
+  }
+
+  /** A string stopped by the budget (scanStringBody's negative answer): resume there next time. */
+  private pause(stopped: number, kind: number): void {
+    this.i = -stopped - 1;
+    this.pendingString = kind;
+    this.expectValue = false;
+  }
+
+  private resumeString(): void {
+    const after = scanStringBody(this.bytes, this.i, this.end, this.stopAt);
+    if (after < 0) {
+      this.i = -after - 1;
+      return;
+    }
+    const kind = this.pendingString;
+    this.pendingString = NO_STRING;
+    if (kind === NAME_STRING) {
+      this.afterPropertyName(after);
+    } else {
+      this.i = after;
+      this.valueEnded();
+    }
   }
 }
 
@@ -221,9 +277,13 @@ function startsWith(bytes: Uint8Array, i: number, end: number, word: Uint8Array)
   return true;
 }
 
-/** The string starting with the quote at i; returns the index after its closing quote. */
-function scanString(bytes: Uint8Array, i: number, end: number): number {
-  for (i++; i < end; i++) {
+/**
+ * A string's content from i (just after the opening quote, or where it paused): the index after
+ * its closing quote, or −(k + 1) when it reached stopAt at k first (never inside an escape).
+ */
+function scanStringBody(bytes: Uint8Array, i: number, end: number, stopAt: number): number {
+  for (; i < end; i++) {
+    if (i >= stopAt) return -i - 1;
     const c = bytes[i];
     if (c === QUOTE) return i + 1;
     if (c < SPACE) throw new JsonSyntaxError('control character in a string (escape it)', i);

@@ -48,6 +48,8 @@ export function createIngestServer(fleet: Fleet, config: Config, log: Logger, op
   const count = (reason: RejectReason): void => fleet.rejections.add(NO_MODEL, reason);
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket, count));
   server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+    // Node hands the socket over without its error listener: a client reset must not become an uncaught error.
+    socket.on('error', () => socket.destroy());
     count('method_not_allowed');
     answerSocket(socket, 405, { error: 'method_not_allowed', message: 'CONNECT is not supported: mlwatch is not a proxy; POST events' }, { allow: 'POST' });
   });
