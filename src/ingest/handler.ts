@@ -52,6 +52,9 @@ export function createIngestHandler(
 
   return (req, res) => {
     try {
+      // Served as plain HTTP (server.ts), but Node's parser cannot read another request after an
+      // Upgrade one on the same connection: close it after the answer, saying so.
+      if (req.headers.upgrade !== undefined) res.shouldKeepAlive = false;
       if (auth !== null && !auth.accepts(req.headers.authorization)) {
         req.resume();
         ingest.reject(res, 401, NO_MODEL, 'unauthorized', 'missing or wrong bearer token (Authorization: Bearer <token>)', {

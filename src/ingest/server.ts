@@ -66,9 +66,10 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, count: 
   }
   const [status, reason, message] = describeClientError(error);
   count(reason);
-  // A response already under way on this socket cannot be followed by another.
+  // A response half written on this socket cannot be followed by another; one that has ended
+  // (the previous request of a keep-alive connection, not yet detached) is queued before ours.
   const pending = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
-  if (pending?.headersSent) {
+  if (pending?.headersSent && !pending.writableEnded) {
     socket.destroy();
     return;
   }

@@ -59,6 +59,11 @@ export class RawConnection {
     return this.nextResponse(options.timeoutMs ?? 10_000);
   }
 
+  /** Wait for one more response (a pipelined request's). */
+  next(timeoutMs = 10_000): Promise<RawOutcome> {
+    return this.nextResponse(timeoutMs);
+  }
+
   /** Close without lingering: a reset, so no TIME_WAIT piles up on the client side. */
   destroy(): void {
     if (!this.socket.destroyed) this.socket.resetAndDestroy();
