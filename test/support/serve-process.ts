@@ -5,6 +5,7 @@
 // every collection).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
 
@@ -42,7 +43,7 @@ export async function startServe(configPath: string, options: StartOptions = {})
   let favoured = false;
   if (options.favoured && child.pid !== undefined) {
     try {
-      setPriority(child.pid, -10);
+      setPriority(child.pid, -20);
       favoured = true;
     } catch {
       // Not permitted: the stall figures then include waiting for a core.
@@ -103,9 +104,16 @@ export function sampleValue(exposition: string, series: string): number {
   return line === undefined ? NaN : Number(line.slice(series.length + 1));
 }
 
-/** Scrapes /metrics; returns the text. */
-export async function scrape(server: ServeProcess): Promise<string> {
-  const response = await fetch(`${server.metricsUrl}/metrics`);
-  if (response.status !== 200) throw new Error(`scrape answered ${response.status}`);
-  return response.text();
+/** Scrapes /metrics on a fresh connection (a kept-alive one may be closed by the server just as it is reused); returns the text. */
+export function scrape(server: ServeProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = get(`${server.metricsUrl}/metrics`, { agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`scrape answered ${res.statusCode}`))));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
 }
