@@ -5,7 +5,7 @@ import type { Reference } from '../reference/types.js';
 import { buildLayout, type ModelLayout } from './layout.js';
 import { recordPrediction } from './prediction.js';
 import { compileFeatureReader, type FeatureReader } from './feature-reader.js';
-import { recordCategorical, recordNumeric } from './record.js';
+import { isNonFiniteMarker, recordCategorical, recordNumeric } from './record.js';
 import { createModelState, type ModelState } from './state.js';
 import { VersionIndex } from './versions.js';
 
@@ -24,10 +24,12 @@ export class ModelMonitor {
     readonly reference: Reference,
     /** Upper bounds of the latency histogram, seconds, strictly increasing. */
     readonly latencyBuckets: readonly number[],
+    /** metrics.max_label_value_bytes: the longest model_version exported as a label. */
+    maxLabelValueBytes?: number,
   ) {
     this.layout = buildLayout(model, reference);
     this.state = createModelState(this.layout, latencyBuckets.length);
-    this.versions = new VersionIndex(model.version, model.max_versions);
+    this.versions = new VersionIndex(model.version, model.max_versions, maxLabelValueBytes);
     this.readFeatures = compileFeatureReader(model.features.map((f) => f.name));
     this.featureValues = new Array<unknown>(model.features.length).fill(undefined);
   }
@@ -59,11 +61,17 @@ export class ModelMonitor {
     if (total > known) state.unknownFields.count += total - known;
     recordPrediction(layout, state, e.prediction);
     state.versionCounts[this.versions.indexOf(e.model_version as string | undefined)]++;
-    if (e.latency_ms !== undefined) this.recordLatency((e.latency_ms as number) / 1000);
+    if (e.latency_ms !== undefined) this.recordLatency(e.latency_ms);
     return null;
   }
 
-  private recordLatency(seconds: number): void {
+  /** A number ≥ 0, or a non-finite one (the envelope check let nothing else through). */
+  private recordLatency(latencyMs: unknown): void {
+    if (typeof latencyMs !== 'number' || latencyMs - latencyMs !== 0) {
+      this.state.latency.nonFinite++;
+      return;
+    }
+    const seconds = latencyMs / 1000;
     const buckets = this.latencyBuckets;
     let b = 0;
     while (b < buckets.length && seconds > buckets[b]) b++;
@@ -78,7 +86,9 @@ export function envelopeProblem(event: unknown): string | null {
   if (!isObject(event)) return 'event must be a JSON object';
   if (!isObject(event.features)) return '"features" must be an object of feature name to value';
   const latency = event.latency_ms;
-  if (latency !== undefined && !(typeof latency === 'number' && latency >= 0)) {
+  // NaN and ±Infinity (bare tokens, or overflowing numbers like 1e999) are kept and counted as
+  // non-finite latencies; a negative finite number or another type is a malformed envelope.
+  if (latency !== undefined && !(typeof latency === 'number' ? latency >= 0 || latency === -Infinity : isNonFiniteMarker(latency))) {
     return '"latency_ms" must be a non-negative number';
   }
   const version = event.model_version;

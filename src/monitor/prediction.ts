@@ -49,7 +49,7 @@ function recordBinary(layout: ModelLayout, state: ModelState, slot: NumericSlot,
   if (score !== undefined) recordNumeric(layout, state, slot, score);
   if (typeof label === 'string') countClass(layout, state, label);
   else if (label !== undefined && label !== null) state.quality[slot.index * QUALITY_COUNTERS + Q_TYPE_ERRORS]++;
-  else if (typeof score === 'number') {
+  else if (typeof score === 'number' && score - score === 0) {
     const positive = score >= layout.model.prediction.decision_threshold ? 1 : 0;
     state.classCounts[positive]++;
   }
@@ -62,8 +62,13 @@ function numericValue(prediction: unknown): unknown {
 
 function positiveScore(layout: ModelLayout, scores: unknown): unknown {
   if (Array.isArray(scores)) return scores[1];
-  if (isObject(scores)) return scores[layout.model.classes[1]];
+  if (isObject(scores)) return ownValue(scores, layout.model.classes[1]);
   return undefined;
+}
+
+/** scores[name] when it is the object's own: a class may be named "constructor". */
+function ownValue(object: Json, name: string): unknown {
+  return Object.hasOwn(object, name) ? object[name] : undefined;
 }
 
 /** The class label of a multiclass prediction: the label, else the argmax of scores. */
@@ -75,8 +80,9 @@ function multiclassLabel(layout: ModelLayout, prediction: unknown): unknown {
   let best = -1;
   let bestScore = -Infinity;
   for (let i = 0; i < classes.length; i++) {
-    const s = Array.isArray(scores) ? scores[i] : isObject(scores) ? scores[classes[i]] : undefined;
-    if (typeof s === 'number' && s > bestScore) {
+    const s = Array.isArray(scores) ? scores[i] : isObject(scores) ? ownValue(scores, classes[i]) : undefined;
+    // A non-finite score (NaN token, or an overflowing number) never wins the argmax.
+    if (typeof s === 'number' && s - s === 0 && s > bestScore) {
       bestScore = s;
       best = i;
     }

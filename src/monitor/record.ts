@@ -36,6 +36,11 @@ export function recordNumeric(layout: ModelLayout, state: ModelState, slot: Nume
     state.quality[q + (isNonFiniteMarker(value) ? Q_NON_FINITE : Q_TYPE_ERRORS)]++;
     return;
   }
+  // JSON.parse turns an overflowing number (1e999) into ±Infinity: non-finite, never binned.
+  if (value - value !== 0) {
+    state.quality[q + Q_NON_FINITE]++;
+    return;
+  }
   recordNumber(layout, state, slot, value);
 }
 

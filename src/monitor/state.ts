@@ -18,7 +18,8 @@ export interface ModelState {
   versionCounts: Float64Array;
   /** Latency histogram: non-cumulative bucket counts (last is +Inf), sum and count. */
   latencyBuckets: Float64Array;
-  latency: { sum: number; count: number };
+  /** nonFinite: latencies that were NaN or ±Infinity (kept out of the histogram). */
+  latency: { sum: number; count: number; nonFinite: number };
   /** Unknown fields seen in `features`. */
   unknownFields: { count: number };
 }
@@ -33,7 +34,7 @@ export function createModelState(layout: ModelLayout, latencyBucketCount: number
     classCounts: new Float64Array(layout.classNames.length),
     versionCounts: new Float64Array(layout.model.max_versions + 1),
     latencyBuckets: new Float64Array(latencyBucketCount + 1),
-    latency: { sum: 0, count: 0 },
+    latency: { sum: 0, count: 0, nonFinite: 0 },
     unknownFields: { count: 0 },
   };
 }

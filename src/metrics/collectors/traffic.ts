@@ -1,5 +1,5 @@
-// Traffic and identity: accepted events per version, the expected version and its deploy
-// time, inference latency, rejected events, unknown fields.
+// Traffic and identity: accepted events per version (and versions refused as labels), the
+// expected version and its deploy time, inference latency, rejected events, unknown fields.
 import type { Fleet } from '../../monitor/fleet.js';
 import { REJECT_REASONS } from '../../monitor/rejections.js';
 import { OTHER_CATEGORY } from '../../reference/types.js';
@@ -14,6 +14,8 @@ export class TrafficCollector implements Collector {
     modelInfo: METRICS.modelInfo,
     modelDeployTimestamp: METRICS.modelDeployTimestamp,
     inferenceLatency: METRICS.inferenceLatency,
+    inferenceLatencyNonFinite: METRICS.inferenceLatencyNonFinite,
+    modelVersionInvalid: METRICS.modelVersionInvalid,
     eventsRejected: METRICS.eventsRejected,
     unknownFields: METRICS.unknownFields,
   });
@@ -33,6 +35,8 @@ export class TrafficCollector implements Collector {
     );
     this.f.inferenceLatency.samples = this.latencySamples.flat();
     this.f.unknownFields.samples = models.map((m) => ({ labels: { model: m.name }, value: 0 }));
+    this.f.inferenceLatencyNonFinite.samples = models.map((m) => ({ labels: { model: m.name }, value: 0 }));
+    this.f.modelVersionInvalid.samples = models.map((m) => ({ labels: { model: m.name }, value: 0 }));
     const rejectModels = [...models.map((m) => m.name), OTHER_CATEGORY];
     this.f.eventsRejected.samples = rejectModels.flatMap((model) =>
       REJECT_REASONS.map((reason) => ({ labels: { model, reason }, value: 0 })),
@@ -46,6 +50,8 @@ export class TrafficCollector implements Collector {
       const { monitor } = m;
       fillHistogram(this.latencySamples[m.index], monitor.state.latencyBuckets, monitor.state.latency.sum);
       this.f.unknownFields.samples[m.index].value = monitor.state.unknownFields.count;
+      this.f.inferenceLatencyNonFinite.samples[m.index].value = monitor.state.latency.nonFinite;
+      this.f.modelVersionInvalid.samples[m.index].value = monitor.versions.invalid;
       const counts = monitor.state.versionCounts;
       const cache = this.versionSamples[m.index];
       for (let v = 0; v < counts.length; v++) {
