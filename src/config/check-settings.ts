@@ -1,7 +1,7 @@
 // Rules across keys of the process-wide sections (ingest, metrics, defaults) that a JSON
 // Schema cannot say. They read the parsed file defensively: a value of the wrong type was
 // already reported by the schema and is skipped here, so every problem is reported once.
-import { DEFAULT_INGEST_LISTEN, DEFAULT_METRICS_LISTEN } from './defaults.js';
+import { DEFAULT_INGEST, DEFAULT_INGEST_LISTEN, DEFAULT_METRICS_LISTEN } from './defaults.js';
 import { isWildcardHost, parseListenAddress } from './listen.js';
 import { field, isFiniteNumber, problem, type Problem } from './problems.js';
 import type { ListenAddress } from './types.js';
@@ -18,6 +18,7 @@ export function settingsProblems(doc: unknown): Problem[] {
     );
   }
   problems.push(...bucketProblems(field(field(doc, 'metrics'), 'latency_buckets_seconds')));
+  problems.push(...ingestProblems(field(doc, 'ingest')));
   const defaultsDrift = field(field(doc, 'defaults'), 'drift');
   const split = effectiveSplit(DEFAULT_SPLIT, defaultsDrift);
   const splitProblem = split && subWindowProblem(split, defaultsDrift, ['defaults', 'drift']);
@@ -47,6 +48,34 @@ function listenersClash(a: ListenAddress, b: ListenAddress): boolean {
   // Port 0 asks the system for a free port: two of them never clash.
   if (a.port === 0 || a.port !== b.port) return false;
   return a.host === b.host || isWildcardHost(a.host) || isWildcardHost(b.host);
+}
+
+/** The ingest keys that depend on each other; absent keys take their defaults. */
+function ingestProblems(ingest: unknown): Problem[] {
+  const problems: Problem[] = [];
+  if (field(ingest, 'auth_token_env') !== undefined && field(ingest, 'auth_token_file') !== undefined) {
+    problems.push(problem(['ingest', 'auth_token_file'], 'set either auth_token_env or auth_token_file, not both'));
+  }
+  const value = (key: keyof typeof DEFAULT_INGEST): number | undefined => {
+    const v = field(ingest, key);
+    if (v === undefined) return DEFAULT_INGEST[key] as number;
+    return isFiniteNumber(v) ? v : undefined; // a wrong type was reported by the schema
+  };
+  const body = value('max_body_bytes');
+  const buffered = value('max_buffered_bytes');
+  if (body !== undefined && buffered !== undefined && buffered < body) {
+    const at = field(ingest, 'max_buffered_bytes') !== undefined ? 'max_buffered_bytes' : 'max_body_bytes';
+    problems.push(
+      problem(['ingest', at], `max_buffered_bytes (${buffered}) must be at least max_body_bytes (${body}): a body of the largest size could never be read`),
+    );
+  }
+  const headers = value('headers_timeout_seconds');
+  const request = value('request_timeout_seconds');
+  if (headers !== undefined && request !== undefined && headers > request) {
+    const at = field(ingest, 'headers_timeout_seconds') !== undefined ? 'headers_timeout_seconds' : 'request_timeout_seconds';
+    problems.push(problem(['ingest', at], `headers_timeout_seconds (${headers}) must not exceed request_timeout_seconds (${request}): the headers are part of the request`));
+  }
+  return problems;
 }
 
 function bucketProblems(buckets: unknown): Problem[] {

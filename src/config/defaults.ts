@@ -14,14 +14,22 @@ import type {
 export const DEFAULT_INGEST_LISTEN = '127.0.0.1:9801';
 export const DEFAULT_METRICS_LISTEN = '0.0.0.0:9802';
 
-export const DEFAULT_INGEST: Omit<IngestConfig, 'listen' | 'auth_token_env'> = {
+export const DEFAULT_INGEST: Omit<IngestConfig, 'listen' | 'auth_token_env' | 'auth_token_file'> = {
   max_body_bytes: 10 * 1024 * 1024,
   max_batch_events: 10_000,
   max_reported_errors: 10,
+  max_json_depth: 64,
+  max_object_keys: 10_000,
+  max_event_values: 100_000,
+  max_buffered_bytes: 32 * 1024 * 1024,
+  max_connections: 1024,
+  headers_timeout_seconds: 10,
+  request_timeout_seconds: 30,
 };
 
 export const DEFAULT_METRICS: Omit<MetricsConfig, 'listen'> = {
   latency_buckets_seconds: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  max_label_value_bytes: 128,
 };
 
 export const DEFAULT_LOGGING: LoggingConfig = {

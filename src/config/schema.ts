@@ -93,8 +93,16 @@ export interface RawConfigFile {
     max_batch_events?: number;
     max_reported_errors?: number;
     auth_token_env?: string;
+    auth_token_file?: string;
+    max_json_depth?: number;
+    max_object_keys?: number;
+    max_event_values?: number;
+    max_buffered_bytes?: number;
+    max_connections?: number;
+    headers_timeout_seconds?: number;
+    request_timeout_seconds?: number;
   };
-  metrics?: { listen?: string; latency_buckets_seconds?: number[] };
+  metrics?: { listen?: string; latency_buckets_seconds?: number[]; max_label_value_bytes?: number };
   logging?: { level?: LoggingConfig['level']; log_feature_values?: boolean };
   kserve?: { pairing_ttl_seconds?: number; max_pending?: number; max_pending_bytes?: number };
   defaults?: { drift?: RawDrift; reference_build?: RawReferenceBuild; max_versions?: number };
@@ -248,10 +256,21 @@ export const CONFIG_SCHEMA: SchemaObject = mapping(
         pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
         [EXPECTED_KEYWORD]: 'the name of an environment variable (letters, digits and "_", not starting with a digit)',
       },
+      auth_token_file: { ...nonEmptyString, [EXPECTED_KEYWORD]: 'the path of a file holding the token (relative to this file)' },
+      max_json_depth: integerFrom(2, 10_000),
+      max_object_keys: integerFrom(1),
+      max_event_values: integerFrom(1),
+      max_buffered_bytes: integerFrom(1),
+      max_connections: integerFrom(1),
+      // Node timers cannot wait past ~24.8 days; an hour is already generous for one request.
+      headers_timeout_seconds: integerFrom(1, 3600),
+      request_timeout_seconds: integerFrom(1, 3600),
     }),
     metrics: mapping({
       listen: listenAddress,
       latency_buckets_seconds: { type: 'array', items: positiveNumber, minItems: 1 },
+      // Long enough for a semantic version with build metadata or a 64-hex digest.
+      max_label_value_bytes: integerFrom(16, 4096),
     }),
     logging: mapping({
       level: { enum: [...LOG_LEVELS] },

@@ -142,12 +142,30 @@ export interface IngestConfig {
   max_reported_errors: number;
   /** Optional bearer token; the name of an environment variable that holds it. */
   auth_token_env?: string;
+  /** Optional bearer token read from this file at start (absolute; e.g. a Kubernetes secret). Exclusive with auth_token_env. */
+  auth_token_file?: string;
+  /** Bodies (and NDJSON lines) over 64 KiB are scanned before parsing: deepest nesting allowed. */
+  max_json_depth: number;
+  /** ...and most keys in any one object. */
+  max_object_keys: number;
+  /** ...and most JSON values (scalars and containers) in one event. */
+  max_event_values: number;
+  /** Request bytes buffered across all requests at once; beyond it requests are answered 503. */
+  max_buffered_bytes: number;
+  /** Open connections at most; more are closed at once and counted. */
+  max_connections: number;
+  /** Time allowed to receive a request's headers, seconds (408 after). */
+  headers_timeout_seconds: number;
+  /** Time allowed to receive a whole request, seconds (408 after). */
+  request_timeout_seconds: number;
 }
 
 export interface MetricsConfig {
   listen: ListenAddress;
   /** Buckets of the inference latency histogram, seconds. */
   latency_buckets_seconds: number[];
+  /** Longest label value taken from traffic (model_version), UTF-8 bytes; longer ones fold into __other__. */
+  max_label_value_bytes: number;
 }
 
 export interface LoggingConfig {

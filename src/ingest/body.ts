@@ -1,6 +1,8 @@
-// Request body → events. A parser only: it checks encoding, JSON syntax and the batch size;
-// the envelope of each event is the monitor's business. Runs per request on the ingest hot
-// path, so the happy path is one decode plus JSON.parse (once per body, or once per line).
+// Request body → events, for a small body (up to SLICED_BODY_BYTES; larger ones go through
+// sliced-body.ts). A parser only: it checks encoding, JSON syntax and the batch size; the
+// envelope of each event is the monitor's business. Runs per request on the ingest hot path,
+// so the happy path is one decode plus JSON.parse (once per body, or once per line): a body
+// this small cannot nest or hold keys enough to cost more than a fraction of a millisecond.
 // Messages never quote the body: it may hold personal data.
 import type { BodyFormat } from './content-type.js';
 import { parseJsonTolerant } from './tolerant-json.js';
@@ -11,15 +13,23 @@ import { isUtf8 } from 'node:buffer';
 export interface EventError {
   /** The event's position in the request: array index (JSON) or non-blank line (NDJSON), 0-based. */
   index: number;
+  /** NDJSON only: the event's line in the body, 1-based (blank lines counted). */
+  line?: number;
   message: string;
 }
+
+/** Bodies larger than this are checked against the JSON limits and parsed in slices (sliced-body.ts). */
+export const SLICED_BODY_BYTES = 64 * 1024;
 
 /** Why a whole body is refused; decided before any of its events is visited. */
 export interface BodyFailure {
   ok: false;
-  reason: 'invalid_json' | 'batch_too_large' | 'empty_body' | 'invalid_encoding';
+  reason: 'invalid_json' | 'batch_too_large' | 'empty_body' | 'invalid_encoding' | 'too_complex';
   message: string;
 }
+
+/** Why one event (an NDJSON line) could not be parsed. */
+export type LineFailureReason = 'invalid_json' | 'too_complex';
 
 type Failure = BodyFailure;
 
@@ -37,9 +47,10 @@ const TAB = 0x09;
  * at once (they die young instead of being promoted by the garbage collector).
  */
 export interface BodyVisitor {
-  event(value: unknown, index: number): void;
+  /** `line`: the NDJSON line (1-based), 0 for a JSON body. */
+  event(value: unknown, index: number, line: number): void;
   /** An event that did not parse (an NDJSON line); message never quotes the body. */
-  error(index: number, message: string): void;
+  error(index: number, line: number, message: string, reason: LineFailureReason): void;
 }
 
 export type VisitedBody = { ok: true } | Failure;
@@ -68,12 +79,13 @@ function visitJsonBody(text: string, maxEvents: number, visitor: BodyVisitor): V
   }
   if (!Array.isArray(value)) {
     if (maxEvents < 1) return batchTooLarge(1, maxEvents);
-    visitor.event(value, 0);
+    visitor.event(value, 0, 0);
     return VISITED;
   }
   const events: unknown[] = value;
+  if (events.length === 0) return emptyArray();
   if (events.length > maxEvents) return batchTooLarge(events.length, maxEvents);
-  for (let i = 0; i < events.length; i++) visitor.event(events[i], i);
+  for (let i = 0; i < events.length; i++) visitor.event(events[i], i, 0);
   return VISITED;
 }
 
@@ -101,9 +113,9 @@ function visitNdjsonBody(body: Buffer, maxEvents: number, visitor: BodyVisitor):
         value = parseJsonTolerant(body.toString('utf8', start, end));
       } catch (error) {
         parsed = false;
-        visitor.error(index, describeLineError(error, lineNumber));
+        visitor.error(index, lineNumber, describeLineError(error, lineNumber), 'invalid_json');
       }
-      if (parsed) visitor.event(value, index);
+      if (parsed) visitor.event(value, index, lineNumber);
       index++;
     }
     start = end + 1;
@@ -112,11 +124,11 @@ function visitNdjsonBody(body: Buffer, maxEvents: number, visitor: BodyVisitor):
 }
 
 /** A UTF-8 byte order mark, which TextDecoder would drop. */
-function hasBom(body: Buffer): boolean {
+export function hasBom(body: Buffer): boolean {
   return body.length >= 3 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf;
 }
 
-function countNonBlankLines(body: Buffer): number {
+export function countNonBlankLines(body: Buffer): number {
   let count = 0;
   const length = body.length;
   for (let start = hasBom(body) ? 3 : 0; start <= length; ) {
@@ -129,7 +141,7 @@ function countNonBlankLines(body: Buffer): number {
 }
 
 /** Only JSON whitespace bytes between start and end; usually decided by the first byte. */
-function isBlankBytes(body: Buffer, start: number, end: number): boolean {
+export function isBlankBytes(body: Buffer, start: number, end: number): boolean {
   for (let i = start; i < end; i++) {
     const c = body[i];
     if (c !== SPACE && c !== CR && c !== TAB && c !== LF) return false;
@@ -137,7 +149,7 @@ function isBlankBytes(body: Buffer, start: number, end: number): boolean {
   return true;
 }
 
-const VISITED: VisitedBody = { ok: true };
+export const VISITED: VisitedBody = { ok: true };
 
 /** Only JSON whitespace between start and end; usually decided by the first character. */
 function isBlank(text: string, start: number, end: number): boolean {
@@ -148,7 +160,7 @@ function isBlank(text: string, start: number, end: number): boolean {
   return true;
 }
 
-function describeBodyError(error: unknown, text: string): string {
+export function describeBodyError(error: unknown, text: string): string {
   if (!(error instanceof JsonSyntaxError)) return 'nesting too deep or malformed';
   if (error.position === null) return 'invalid JSON';
   const lineStart = text.lastIndexOf('\n', error.position - 1) + 1;
@@ -157,7 +169,7 @@ function describeBodyError(error: unknown, text: string): string {
   return `invalid JSON: ${error.problem} at position ${error.position} (line ${line}, column ${column})`;
 }
 
-function describeLineError(error: unknown, lineNumber: number): string {
+export function describeLineError(error: unknown, lineNumber: number): string {
   const where = `line ${lineNumber} of the body`;
   if (!(error instanceof JsonSyntaxError)) return `${where}: nesting too deep or malformed`;
   if (error.position === null) return `invalid JSON on ${where}`;
@@ -170,19 +182,22 @@ function countLineBreaks(text: string, end: number): number {
   return count;
 }
 
-function invalidEncoding(body: Buffer): Failure {
+export function invalidEncoding(body: Buffer): Failure {
   const offset = firstInvalidUtf8Byte(body);
   const where = offset < 0 ? '' : ` (first bad byte at offset ${offset})`;
   return failure('invalid_encoding', `body is not valid UTF-8${where}; send the JSON encoded as UTF-8`);
 }
 
-function batchTooLarge(count: number, maxEvents: number): Failure {
-  return failure(
-    'batch_too_large',
-    `batch of ${count} events is more than the limit of ${maxEvents} (ingest.max_batch_events); split it into smaller requests`,
-  );
+export function emptyArray(): Failure {
+  return failure('empty_body', 'the array holds no events; send at least one event');
 }
 
-function failure(reason: Failure['reason'], message: string): Failure {
+/** `count` null: counting stopped past the limit. */
+export function batchTooLarge(count: number | null, maxEvents: number): Failure {
+  const size = count === null ? `batch of more than ${maxEvents} events is` : `batch of ${count} events is more than`;
+  return failure('batch_too_large', `${size} the limit of ${maxEvents} (ingest.max_batch_events); split it into smaller requests`);
+}
+
+export function failure(reason: Failure['reason'], message: string): Failure {
   return { ok: false, reason, message };
 }

@@ -1,133 +1,112 @@
-// The ingest endpoint on a bare node:http handler: express 5 served ~0.17× the requests per
-// second of a bare handler (measured, see bench/RESULTS.md), and this path takes every prediction.
-// POST /v1/models/{model}/predictions — one event, a JSON array, or NDJSON.
-import { timingSafeEqual } from 'node:crypto';
+// The ingest endpoints on a bare node:http handler: express 5 served ~0.17× the requests per
+// second of a bare handler (measured, see bench/RESULTS.md), and this path takes every
+// prediction. Order matters: authentication first (nothing about the config is revealed, and
+// no model's counters move, before it), then the route, the model, the method, the endpoint.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { IngestConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
-import type { Fleet, MonitoredModel } from '../monitor/fleet.js';
-import type { RejectReason } from '../monitor/rejections.js';
-import { visitBody, type EventError } from './body.js';
-import { BatchRecorder } from './batch-recorder.js';
-import { bodyFormatOf } from './content-type.js';
-import { readBody } from './read-body.js';
+import type { Fleet } from '../monitor/fleet.js';
+import type { BearerAuth } from './auth.js';
+import { sendJson } from './answer.js';
+import { BodyBudget } from './body-budget.js';
+import { handlePredictions } from './predictions.js';
+import { Router, type Route } from './router.js';
+import { IngestService, NO_MODEL, boundedEcho } from './service.js';
 
-const PREFIX = '/v1/models/';
-const PREDICTIONS = '/predictions';
-const LABELS = '/labels';
-const LOGGED_BODY_BYTES = 2048;
+export type { IngestAnswer } from './predictions.js';
 
-export interface IngestAnswer {
-  accepted: number;
-  rejected: number;
-  errors: EventError[];
+/** The endpoints; another one is one more line. */
+export const INGEST_ROUTES: readonly Route[] = [
+  { method: 'POST', path: '/v1/models/{model}/predictions', handle: handlePredictions },
+  {
+    method: 'POST',
+    path: '/v1/models/{model}/labels',
+    handle: (req, res) => {
+      req.resume();
+      sendJson(res, 501, { error: 'not_implemented', message: 'ground-truth labels are not joined yet: this endpoint is reserved for it' });
+    },
+  },
+];
+
+/** Models named in a 404 answer at most. */
+const LISTED_MODELS = 20;
+
+export interface IngestHandlerOptions {
+  /** The bearer token check; null or absent: no token needed. */
+  auth?: BearerAuth | null;
+  logFeatureValues?: boolean;
+  budget?: BodyBudget;
+  routes?: readonly Route[];
 }
 
 export function createIngestHandler(
   fleet: Fleet,
   config: IngestConfig,
   log: Logger,
-  /** logging.log_feature_values: put the start of a rejected body in the debug log (may be personal data). */
-  logFeatureValues = false,
+  options: IngestHandlerOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => void {
-  const token = config.auth_token_env ? process.env[config.auth_token_env] : undefined;
-  const expectedAuth = token ? Buffer.from(`Bearer ${token}`) : null;
-
-  const reject = (res: ServerResponse, status: number, model: MonitoredModel | null, reason: RejectReason, message: string): void => {
-    fleet.rejections.add(model ? model.index : -1, reason);
-    sendJson(res, status, { error: reason, message });
-  };
-
-  const recorder = new BatchRecorder(config.max_reported_errors);
+  const auth = options.auth ?? null;
+  const ingest = new IngestService(fleet, config, log, options.budget ?? new BodyBudget(config.max_buffered_bytes), options.logFeatureValues ?? false);
+  const router = new Router(options.routes ?? INGEST_ROUTES);
+  const modelList = describeModels(fleet);
 
   return (req, res) => {
-    const url = req.url ?? '';
-    const query = url.indexOf('?');
-    const path = query < 0 ? url : url.slice(0, query);
-    if (path.startsWith(PREFIX) && path.endsWith(LABELS)) {
-      req.resume();
-      sendJson(res, 501, { error: 'not_implemented', message: 'ground-truth labels are not joined yet: this endpoint is reserved for it' });
-      return;
-    }
-    if (!path.startsWith(PREFIX) || !path.endsWith(PREDICTIONS)) {
-      sendJson(res, 404, { error: 'not_found', message: `no such endpoint; POST events to ${PREFIX}{model}${PREDICTIONS}` });
-      req.resume();
-      return;
-    }
-    const name = decodeSegment(path.slice(PREFIX.length, path.length - PREDICTIONS.length));
-    const model = name === null ? undefined : fleet.byName.get(name);
-    if (model === undefined) {
-      req.resume();
-      reject(res, 404, null, 'unknown_model', `unknown model; configured models: ${[...fleet.byName.keys()].join(', ')}`);
-      return;
-    }
-    if (req.method !== 'POST') {
-      req.resume();
-      res.setHeader('allow', 'POST');
-      sendJson(res, 405, { error: 'method_not_allowed', message: 'use POST' });
-      return;
-    }
-    if (expectedAuth && !authorized(req.headers.authorization, expectedAuth)) {
-      req.resume();
-      reject(res, 401, model, 'unauthorized', 'missing or wrong bearer token');
-      return;
-    }
-    const format = bodyFormatOf(req.headers['content-type']);
-    if (format === null) {
-      req.resume();
-      reject(res, 415, model, 'unsupported_media_type', 'send application/json (an event or an array of events) or application/x-ndjson');
-      return;
-    }
-    readBody(req, config.max_body_bytes).then((read) => {
-      if (!read.ok) {
-        if (read.reason === 'too_large') {
-          res.setHeader('connection', 'close');
-          reject(res, 413, model, 'body_too_large', `body larger than ${config.max_body_bytes} bytes (ingest.max_body_bytes)`);
-        }
+    try {
+      // Served as plain HTTP (server.ts), but Node's parser cannot read another request after an
+      // Upgrade one on the same connection: close it after the answer, saying so.
+      if (req.headers.upgrade !== undefined) res.shouldKeepAlive = false;
+      if (auth !== null && !auth.accepts(req.headers.authorization)) {
+        req.resume();
+        ingest.reject(res, 401, NO_MODEL, 'unauthorized', 'missing or wrong bearer token (Authorization: Bearer <token>)', {
+          'www-authenticate': 'Bearer realm="mlwatch"',
+        });
         return;
       }
-      // One clock reading per request: every event of it counts in the same window bucket.
-      model.monitor.state.advance(fleet.clock());
-      recorder.start(model.monitor);
-      const visited = visitBody(read.body, format, config.max_batch_events, recorder);
-      if (!visited.ok) {
-        reject(res, visited.reason === 'batch_too_large' ? 413 : 400, model, visited.reason, visited.message);
+      const url = req.url ?? '';
+      const query = url.indexOf('?');
+      const match = router.match(query < 0 ? url : url.slice(0, query), req.method);
+      if (match === null) {
+        req.resume();
+        ingest.reject(res, 404, NO_MODEL, 'not_found', `no such endpoint; the endpoints are ${router.describe()}`);
         return;
       }
-      if (recorder.unparsed > 0) fleet.rejections.add(model.index, 'invalid_json', recorder.unparsed);
-      if (recorder.invalid > 0) fleet.rejections.add(model.index, 'invalid_event', recorder.invalid);
-      const answer: IngestAnswer = { accepted: recorder.accepted, rejected: recorder.rejected, errors: recorder.errors };
-      if (answer.rejected > 0 && log.isLevelEnabled('debug')) {
-        // Error messages name the problem and the position, never the content.
-        const detail = { model: model.monitor.model.name, accepted: answer.accepted, rejected: answer.rejected, errors: answer.errors };
-        if (logFeatureValues) log.debug({ ...detail, body: read.body.subarray(0, LOGGED_BODY_BYTES).toString('utf8') }, 'events rejected');
-        else log.debug(detail, 'events rejected');
+      if (match.route === null && match.model === '') {
+        // A path that names no model (the model comes from the request), asked with another method.
+        req.resume();
+        ingest.reject(res, 405, NO_MODEL, 'method_not_allowed', `use ${match.allow}`, { allow: match.allow });
+        return;
       }
-      sendJson(res, answer.accepted === 0 && answer.rejected > 0 ? 400 : 200, answer);
-    }, (error: unknown) => {
-      log.error({ err: error }, 'ingest request failed');
-      if (!res.headersSent) sendJson(res, 500, { error: 'internal', message: 'internal error' });
-    });
+      const modelFrom = match.route?.modelFrom;
+      const name = modelFrom !== undefined ? modelFrom(req) : decodeSegment(match.model);
+      const model = name === null ? undefined : fleet.byName.get(name);
+      if (model === undefined) {
+        req.resume();
+        const sent = boundedEcho(name ?? match.model);
+        ingest.reject(res, 404, NO_MODEL, 'unknown_model', `unknown model ${sent}; configured models: ${modelList}`);
+        return;
+      }
+      if (match.route === null) {
+        req.resume();
+        ingest.reject(res, 405, model.index, 'method_not_allowed', `use ${match.allow}`, { allow: match.allow });
+        return;
+      }
+      match.route.handle(req, res, model, ingest);
+    } catch (error) {
+      ingest.internalError(res, NO_MODEL, error);
+    }
   };
 }
 
-function authorized(header: string | undefined, expected: Buffer): boolean {
-  if (header === undefined) return false;
-  const given = Buffer.from(header);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+function describeModels(fleet: Fleet): string {
+  const names = [...fleet.byName.keys()];
+  const listed = names.slice(0, LISTED_MODELS).join(', ');
+  return names.length > LISTED_MODELS ? `${listed} and ${names.length - LISTED_MODELS} more` : listed;
 }
 
 function decodeSegment(segment: string): string | null {
-  if (segment.length === 0 || segment.includes('/')) return null;
   try {
     return decodeURIComponent(segment);
   } catch {
     return null;
   }
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
 }

@@ -14,6 +14,7 @@ export interface CellReader {
   readonly latencySum: number;
   readonly latencyCount: number;
   readonly unknownFields: number;
+  readonly nonFiniteLatencies: number;
   /** Σ of the drift window's sub-windows still within it, into `target` (the layout's window width). */
   sumWindowInto(target: Float64Array): void;
   /** The last drift computed from the window. */

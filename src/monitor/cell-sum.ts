@@ -76,6 +76,10 @@ export class CellSum implements CellReader {
     return this.sum((c) => c.unknownFields);
   }
 
+  get nonFiniteLatencies(): number {
+    return this.sum((c) => c.nonFiniteLatencies);
+  }
+
   sumWindowInto(target: Float64Array): void {
     target.fill(0);
     for (const cell of this.cells) {

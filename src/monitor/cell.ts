@@ -20,7 +20,9 @@ const PAIRED = 3;
 const AGREEING = 4;
 const SCORED_PAIRS = 5;
 const SCORE_DIFFERENCE = 6;
-const TOTALS = 7;
+/** Latencies that were NaN or ±Infinity (kept out of the histogram). */
+const LATENCY_NON_FINITE = 7;
+const TOTALS = 8;
 
 export interface CellShape {
   /** Latency histogram upper bounds (the +Inf bucket comes after them). */
@@ -109,6 +111,10 @@ export class Cell implements CellReader {
     this.totals[LATENCY_COUNT]++;
   }
 
+  countNonFiniteLatency(): void {
+    this.totals[LATENCY_NON_FINITE]++;
+  }
+
   countUnknownFields(n: number): void {
     this.totals[UNKNOWN_FIELDS] += n;
   }
@@ -182,6 +188,10 @@ export class Cell implements CellReader {
 
   get unknownFields(): number {
     return this.totals[UNKNOWN_FIELDS];
+  }
+
+  get nonFiniteLatencies(): number {
+    return this.totals[LATENCY_NON_FINITE];
   }
 
   get pairs(): { paired: number; agreeing: number; scored: number; scoreDifference: number } {

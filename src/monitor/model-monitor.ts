@@ -3,10 +3,10 @@
 import type { ModelConfig } from '../config/types.js';
 import type { Reference } from '../reference/types.js';
 import { BIN_MASK, buildLayout, type ModelLayout } from './layout.js';
-import { EventOutcome } from './outcome.js';
+import { EventOutcome, NON_FINITE_LATENCY, NO_LATENCY } from './outcome.js';
 import { resolvePrediction } from './prediction.js';
 import { compileFeatureReader, type FeatureReader } from './feature-reader.js';
-import { resolveCategorical, resolveNumeric } from './record.js';
+import { isNonFiniteMarker, resolveCategorical, resolveNumeric } from './record.js';
 import { ModelState } from './state.js';
 import type { VersionIndex } from './versions.js';
 
@@ -28,9 +28,11 @@ export class ModelMonitor {
     readonly latencyBuckets: readonly number[],
     /** Time at start-up, Unix milliseconds: the drift window's first bucket. */
     nowMs = Date.now(),
+    /** metrics.max_label_value_bytes: the longest model_version exported as a label. */
+    maxLabelValueBytes?: number,
   ) {
     this.layout = buildLayout(model, reference);
-    this.state = new ModelState(this.layout, latencyBuckets, nowMs);
+    this.state = new ModelState(this.layout, latencyBuckets, nowMs, maxLabelValueBytes);
     this.readFeatures = compileFeatureReader(model.features.map((f) => f.name));
     this.featureValues = new Array<unknown>(model.features.length).fill(undefined);
     this.outcome = new EventOutcome(this.layout);
@@ -63,7 +65,7 @@ export class ModelMonitor {
     outcome.unknownFields = total - known;
     resolvePrediction(layout, outcome, e.prediction);
     outcome.version = this.state.versions.indexOf(e.model_version as string | undefined);
-    outcome.latencyBucket = e.latency_ms === undefined ? -1 : this.latencyBucket((outcome.latencySeconds = (e.latency_ms as number) / 1000));
+    this.resolveLatency(e.latency_ms);
     const variant = this.applyToCells(e.variant);
     const pairing = this.state.pairing;
     if (pairing !== null && e.id !== undefined) {
@@ -97,6 +99,17 @@ export class ModelMonitor {
     return this.state.versions;
   }
 
+  /** A number ≥ 0, or a non-finite one (the envelope check let nothing else through). */
+  private resolveLatency(latencyMs: unknown): void {
+    const { outcome } = this;
+    if (latencyMs === undefined) outcome.latencyBucket = NO_LATENCY;
+    else if (typeof latencyMs !== 'number' || latencyMs - latencyMs !== 0) outcome.latencyBucket = NON_FINITE_LATENCY;
+    else {
+      outcome.latencySeconds = latencyMs / 1000;
+      outcome.latencyBucket = this.latencyBucket(outcome.latencySeconds);
+    }
+  }
+
   private latencyBucket(seconds: number): number {
     const buckets = this.latencyBuckets;
     let b = 0;
@@ -110,7 +123,9 @@ export function envelopeProblem(event: unknown): string | null {
   if (!isObject(event)) return 'event must be a JSON object';
   if (!isObject(event.features)) return '"features" must be an object of feature name to value';
   const latency = event.latency_ms;
-  if (latency !== undefined && !(typeof latency === 'number' && latency >= 0)) {
+  // NaN and ±Infinity (bare tokens, or overflowing numbers like 1e999) are kept and counted as
+  // non-finite latencies; a negative finite number or another type is a malformed envelope.
+  if (latency !== undefined && !(typeof latency === 'number' ? latency >= 0 || latency === -Infinity : isNonFiniteMarker(latency))) {
     return '"latency_ms" must be a non-negative number';
   }
   const version = event.model_version;

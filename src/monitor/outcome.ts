@@ -14,6 +14,10 @@ export const SLOT_NONE = -4;
 
 const QUALITY_OF_CODE = [0, Q_MISSING, Q_TYPE_ERRORS, Q_NON_FINITE];
 
+/** Latency buckets below 0: the event had none, or a NaN/±Infinity one (counted, kept out of the histogram). */
+export const NO_LATENCY = -1;
+export const NON_FINITE_LATENCY = -2;
+
 export class EventOutcome {
   /** Per slot: bin | OUT_OF_RANGE_FLAG when >= 0, else a SLOT_* code. */
   readonly codes: Int32Array;
@@ -24,8 +28,8 @@ export class EventOutcome {
   /** A second quality counter of the prediction slot (a bad label beside a score), or -1. */
   predictionQuality = -1;
   version = 0;
-  /** Latency bucket, or -1 when the event had no latency. */
-  latencyBucket = -1;
+  /** Latency bucket, or NO_LATENCY / NON_FINITE_LATENCY. */
+  latencyBucket = NO_LATENCY;
   latencySeconds = 0;
   unknownFields = 0;
 
@@ -54,6 +58,7 @@ export class EventOutcome {
     if (this.predictionQuality >= 0) cell.countQuality(this.layout.prediction, this.predictionQuality);
     cell.countVersion(this.version);
     if (this.latencyBucket >= 0) cell.addLatency(this.latencyBucket, this.latencySeconds);
+    else if (this.latencyBucket === NON_FINITE_LATENCY) cell.countNonFiniteLatency();
     if (this.unknownFields > 0) cell.countUnknownFields(this.unknownFields);
   }
 }

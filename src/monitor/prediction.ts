@@ -44,7 +44,7 @@ function resolveBinary(layout: ModelLayout, outcome: EventOutcome, slot: Numeric
   else outcome.codes[slot.index] = SLOT_NONE;
   if (typeof label === 'string') resolveClass(layout, outcome, label);
   else if (label !== undefined && label !== null) outcome.predictionQuality = Q_TYPE_ERRORS;
-  else if (typeof score === 'number') outcome.predictedClass = score >= layout.model.prediction.decision_threshold ? 1 : 0;
+  else if (typeof score === 'number' && score - score === 0) outcome.predictedClass = score >= layout.model.prediction.decision_threshold ? 1 : 0;
 }
 
 function numericValue(prediction: unknown): unknown {
@@ -54,8 +54,13 @@ function numericValue(prediction: unknown): unknown {
 
 function positiveScore(layout: ModelLayout, scores: unknown): unknown {
   if (Array.isArray(scores)) return scores[1];
-  if (isObject(scores)) return scores[layout.model.classes[1]];
+  if (isObject(scores)) return ownValue(scores, layout.model.classes[1]);
   return undefined;
+}
+
+/** scores[name] when it is the object's own: a class may be named "constructor". */
+function ownValue(object: Json, name: string): unknown {
+  return Object.hasOwn(object, name) ? object[name] : undefined;
 }
 
 /** The class label of a multiclass prediction: the label, else the argmax of scores. */
@@ -67,8 +72,9 @@ function multiclassLabel(layout: ModelLayout, prediction: unknown): unknown {
   let best = -1;
   let bestScore = -Infinity;
   for (let i = 0; i < classes.length; i++) {
-    const s = Array.isArray(scores) ? scores[i] : isObject(scores) ? scores[classes[i]] : undefined;
-    if (typeof s === 'number' && s > bestScore) {
+    const s = Array.isArray(scores) ? scores[i] : isObject(scores) ? ownValue(scores, classes[i]) : undefined;
+    // A non-finite score (NaN token, or an overflowing number) never wins the argmax.
+    if (typeof s === 'number' && s - s === 0 && s > bestScore) {
       bestScore = s;
       best = i;
     }

@@ -13,6 +13,8 @@ export function isNonFiniteMarker(value: unknown): boolean {
 export function resolveNumeric(outcome: EventOutcome, slot: NumericSlot, value: unknown): void {
   if (value === undefined || value === null) outcome.codes[slot.index] = SLOT_MISSING;
   else if (typeof value !== 'number') outcome.codes[slot.index] = isNonFiniteMarker(value) ? SLOT_NON_FINITE : SLOT_TYPE_ERROR;
+  // JSON.parse turns an overflowing number (1e999) into ±Infinity: non-finite, never binned.
+  else if (value - value !== 0) outcome.codes[slot.index] = SLOT_NON_FINITE;
   else resolveNumber(outcome, slot, value);
 }
 

@@ -1,5 +1,7 @@
-// Counts of rejected events by model and reason, in a flat array: the ingest layer
-// adds, the traffic collector reads. Model index models.length is __other__ (unknown models).
+// Counts of rejected events (and refused requests) by model and reason, in a flat array: the
+// ingest layer adds, the traffic collector reads. Model index models.length is __other__:
+// unknown models, and requests refused before a model is known (unauthenticated, malformed
+// HTTP, unknown endpoint, timeouts, the connection cap).
 
 export const REJECT_REASONS = [
   'invalid_json',
@@ -11,6 +13,20 @@ export const REJECT_REASONS = [
   'unknown_model',
   'invalid_event',
   'unauthorized',
+  // Beyond max_json_depth, max_object_keys or max_event_values.
+  'too_complex',
+  // Over ingest.max_buffered_bytes: answered 503 with Retry-After.
+  'overloaded',
+  // An internal failure while recording: answered 500.
+  'internal_error',
+  'not_found',
+  'method_not_allowed',
+  // HTTP that Node's parser refused (bad request line, header or chunk framing).
+  'bad_request',
+  'headers_too_large',
+  'request_timeout',
+  // Connections closed at once beyond ingest.max_connections.
+  'too_many_connections',
 ] as const;
 
 export type RejectReason = (typeof REJECT_REASONS)[number];

@@ -33,9 +33,11 @@ export class ModelState {
     readonly layout: ModelLayout,
     latencyBuckets: readonly number[],
     nowMs: number,
+    /** metrics.max_label_value_bytes: the longest model_version exported as a label. */
+    maxLabelValueBytes?: number,
   ) {
     const model = layout.model;
-    this.versions = new VersionIndex(model.version, model.max_versions);
+    this.versions = new VersionIndex(model.version, model.max_versions, maxLabelValueBytes);
     const shape = { latencyBucketCount: latencyBuckets.length, versionCount: model.max_versions + 1, nowMs };
     this.index = new CellIndex(model, layout);
     this.cells = this.index.keys.map((key) => new Cell(layout, key, shape, this.referenceSlotsOf(key)));

@@ -11,9 +11,10 @@ import { checkReferenceMatchesModel } from '../reference/validate.js';
 import { cellBudget, cellBudgetProblem } from '../monitor/cell-budget.js';
 import { modelWarnings } from '../config/model-warnings.js';
 import type { Reference } from '../reference/types.js';
-import { createIngestHandler } from '../ingest/handler.js';
+import { INGEST_ROUTES } from '../ingest/handler.js';
+import { createIngestServer } from '../ingest/server.js';
 import { InferenceIngest } from '../integrations/inference-ingest.js';
-import { createIntegrationRoutes } from '../integrations/http.js';
+import { integrationRoutes } from '../integrations/http.js';
 import { InferenceIntegrationsCollector } from '../metrics/collectors/inference-integrations.js';
 import { createMetricsApp, type Readiness } from './metrics-app.js';
 
@@ -77,12 +78,8 @@ export async function startSidecar(config: Config, options: SidecarOptions = {})
   const metrics = new MetricsRegistry(collectors, log, { processMetrics: options.processMetrics ?? true });
   const readiness: Readiness = { ready: false };
 
-  // KServe's logger and Open Inference Protocol pairs take their own routes first (src/integrations/http.ts).
-  const integrationRoutes = createIntegrationRoutes(inference, fleet, config.ingest, log);
-  const ingestHandler = createIngestHandler(fleet, config.ingest, log, config.logging.log_feature_values);
-  const ingest = createServer((req, res) => {
-    if (!integrationRoutes(req, res)) ingestHandler(req, res);
-  });
+  // KServe's logger and Open Inference Protocol pairs are ingest routes too (src/integrations/http.ts).
+  const ingest = createIngestServer(fleet, config, log, { routes: [...INGEST_ROUTES, ...integrationRoutes(inference)] });
   const metricsServer = createServer(createMetricsApp(fleet, metrics, readiness, log));
   const ingestAddress = await listen(ingest, options.ingestListen ?? config.ingest.listen);
   readiness.ingestUrl = `http://${ingestAddress}`;

@@ -21,8 +21,15 @@ describe('parseConfig', () => {
         max_batch_events: 10000,
         max_reported_errors: 10,
         auth_token_env: 'MLWATCH_INGEST_TOKEN',
+        max_json_depth: 64,
+        max_object_keys: 10000,
+        max_event_values: 100000,
+        max_buffered_bytes: 33554432,
+        max_connections: 1024,
+        headers_timeout_seconds: 10,
+        request_timeout_seconds: 30,
       },
-      metrics: { listen: { host: '0.0.0.0', port: 9802 }, latency_buckets_seconds: DEFAULT_BUCKETS },
+      metrics: { listen: { host: '0.0.0.0', port: 9802 }, latency_buckets_seconds: DEFAULT_BUCKETS, max_label_value_bytes: 128 },
       logging: { level: 'info', log_feature_values: false },
       kserve: { pairing_ttl_seconds: 30, max_pending: 10000, max_pending_bytes: 67108864 },
       models: [
@@ -59,6 +66,14 @@ describe('parseConfig', () => {
     expect(parseConfig(EXAMPLE_YAML, SOURCE)).toStrictEqual(expected);
   });
 
+  it('resolves auth_token_file against the config file\'s folder', () => {
+    const config = parseConfig(
+      dump({ ingest: { auth_token_file: 'secrets/token' }, models: [{ name: 'm', task: 'regression', version: '1', reference: 'm.json', features: [{ name: 'x', type: 'numeric' }] }] }),
+      '/etc/mlwatch/mlwatch.yaml',
+    );
+    expect(config.ingest.auth_token_file).toBe('/etc/mlwatch/secrets/token');
+  });
+
   it('fills every default when the file gives only what is required', () => {
     const config = parseConfig(
       dump({ models: [{ name: 'm', task: 'regression', version: '1', reference: 'm.json', features: [{ name: 'x', type: 'numeric' }] }] }),
@@ -69,8 +84,15 @@ describe('parseConfig', () => {
       max_body_bytes: 10485760,
       max_batch_events: 10000,
       max_reported_errors: 10,
+      max_json_depth: 64,
+      max_object_keys: 10000,
+      max_event_values: 100000,
+      max_buffered_bytes: 33554432,
+      max_connections: 1024,
+      headers_timeout_seconds: 10,
+      request_timeout_seconds: 30,
     });
-    expect(config.metrics).toStrictEqual({ listen: { host: '0.0.0.0', port: 9802 }, latency_buckets_seconds: DEFAULT_BUCKETS });
+    expect(config.metrics).toStrictEqual({ listen: { host: '0.0.0.0', port: 9802 }, latency_buckets_seconds: DEFAULT_BUCKETS, max_label_value_bytes: 128 });
     expect(config.logging).toStrictEqual({ level: 'info', log_feature_values: false });
     const [model] = config.models;
     expect(model.classes).toStrictEqual([]);

@@ -37,8 +37,9 @@ describe('JSON bodies', () => {
     expect(result.indexes).toBeNull();
   });
 
-  it('takes an empty array as a batch of no events', () => {
-    expect(ok(json('[]')).events).toEqual([]);
+  it('refuses an empty array as empty_body (400 when nothing is accepted, as the README says)', () => {
+    expect(json('[]')).toEqual({ ok: false, reason: 'empty_body', message: 'the array holds no events; send at least one event' });
+    expect(json(' [ \n ] ')).toMatchObject({ ok: false, reason: 'empty_body' });
   });
 
   it('reports a syntax error with its position, line and column, and never quotes the body', () => {

@@ -14,7 +14,7 @@ async function logsOfRejectedBatch(logFeatureValues: boolean): Promise<string> {
   const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => ((logs += chunk.toString('utf8')), done()) });
   const config = testConfig();
   const fleet = new Fleet(config, new Map([['shop', testReference()]]));
-  const server = createServer(createIngestHandler(fleet, config.ingest, pino({ level: 'debug' }, sink), logFeatureValues));
+  const server = createServer(createIngestHandler(fleet, config.ingest, pino({ level: 'debug' }, sink), { logFeatureValues }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
     const body = [

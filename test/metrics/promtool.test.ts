@@ -2,7 +2,6 @@
 // Prometheus's naming and help lint (units, _total on counters, no reserved labels...).
 // Checked fresh (every series at zero) and after mixed traffic with drift exported, with
 // the Node.js process metrics on, as `mlwatch serve` runs.
-import { spawn } from 'node:child_process';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSidecar, type Sidecar } from '../../src/serve/sidecar.js';
@@ -15,40 +14,15 @@ import {
   type ModelFixture,
 } from '../support/model-fixture.js';
 import { PROMTOOL_BIN, binaryGate, requireBinary } from '../support/prometheus.js';
+import { expectLintClean } from '../support/promtool.js';
 
 const gate = binaryGate(PROMTOOL_BIN, 'prometheus');
 requireBinary(gate, it);
-
-interface PromtoolResult {
-  code: number | null;
-  output: string;
-}
-
-function checkMetrics(exposition: string): Promise<PromtoolResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(PROMTOOL_BIN, ['check', 'metrics'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, output }));
-    child.stdin.end(exposition);
-  });
-}
 
 async function scrape(sidecar: Sidecar): Promise<string> {
   const response = await fetch(`${sidecar.metricsUrl}/metrics`);
   expect(response.status).toBe(200);
   return response.text();
-}
-
-async function expectLintClean(exposition: string): Promise<void> {
-  const result = await checkMetrics(exposition);
-  if (result.code !== 0 || result.output.trim() !== '') {
-    // Printed so the metric names and help texts at fault are in the test log.
-    console.warn(`promtool check metrics exited ${result.code}:\n${result.output}`);
-  }
-  expect({ code: result.code, lint: result.output.trim().split('\n').filter((l) => l.length > 0) }).toEqual({ code: 0, lint: [] });
 }
 
 describe.skipIf(!gate.available)('promtool check metrics on /metrics', () => {

@@ -23,7 +23,7 @@ export function parseBody(body: Buffer, format: BodyFormat, maxEvents: number): 
       else if (index !== events.length) indexes = [...events.keys(), index];
       events.push(value);
     },
-    error(index, message) {
+    error(index, line, message) {
       errors.push({ index, message });
       if (indexes === null) indexes = [...events.keys()];
     },

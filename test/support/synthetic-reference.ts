@@ -1,5 +1,6 @@
 // Test helper: a Reference made directly from raw arrays with exact quantiles, so
 // monitor and metrics tests don't depend on the t-digest build.
+import { DEFAULT_INGEST, DEFAULT_METRICS } from '../../src/config/defaults.js';
 import type { Config, ModelConfig } from '../../src/config/types.js';
 import { binIndex } from '../../src/stats/bins.js';
 import {
@@ -127,8 +128,8 @@ export function normal(random: () => number, mean = 0, std = 1): number {
 export function testConfig(models: ModelConfig[] = [testModel()]): Config {
   return {
     source_path: '/nonexistent/mlwatch.yaml',
-    ingest: { listen: { host: '127.0.0.1', port: 0 }, max_body_bytes: 64 * 1024, max_batch_events: 100, max_reported_errors: 3 },
-    metrics: { listen: { host: '127.0.0.1', port: 0 }, latency_buckets_seconds: [0.01, 0.1, 1] },
+    ingest: { ...DEFAULT_INGEST, listen: { host: '127.0.0.1', port: 0 }, max_body_bytes: 64 * 1024, max_batch_events: 100, max_reported_errors: 3 },
+    metrics: { listen: { host: '127.0.0.1', port: 0 }, latency_buckets_seconds: [0.01, 0.1, 1], max_label_value_bytes: DEFAULT_METRICS.max_label_value_bytes },
     logging: { level: 'silent', log_feature_values: false },
     kserve: { pairing_ttl_seconds: 30, max_pending: 1000, max_pending_bytes: 1024 * 1024 },
     models,

@@ -1,6 +1,7 @@
 // Traffic and identity: accepted events per version (per model, per variant) and per segment
-// value, the expected version and its deploy time, inference latency, rejected events,
-// unknown fields, and the size of each model's state.
+// value, versions refused as labels, the expected version and its deploy time, inference
+// latency (and latencies that were not finite), rejected events, unknown fields, and the size
+// of each model's state.
 import type { CellReader } from '../../monitor/cell-reader.js';
 import type { Fleet } from '../../monitor/fleet.js';
 import { REJECT_REASONS } from '../../monitor/rejections.js';
@@ -33,6 +34,8 @@ export class TrafficCollector implements Collector {
   private readonly f = families({
     modelInfo: METRICS.modelInfo,
     modelDeployTimestamp: METRICS.modelDeployTimestamp,
+    inferenceLatencyNonFinite: METRICS.inferenceLatencyNonFinite,
+    modelVersionInvalid: METRICS.modelVersionInvalid,
     eventsRejected: METRICS.eventsRejected,
     unknownFields: METRICS.unknownFields,
     stateCells: METRICS.stateCells,
@@ -52,6 +55,8 @@ export class TrafficCollector implements Collector {
       .filter((m) => m.deployed_at !== undefined)
       .map((m) => ({ labels: { model: m.name }, value: Date.parse(m.deployed_at as string) / 1000 }));
     this.f.unknownFields.samples = models.map((m) => ({ labels: { model: m.name }, value: 0 }));
+    this.f.inferenceLatencyNonFinite.samples = models.map((m) => ({ labels: { model: m.name }, value: 0 }));
+    this.f.modelVersionInvalid.samples = models.map((m) => ({ labels: { model: m.name }, value: 0 }));
     const rejectModels = [...models.map((m) => m.name), OTHER_CATEGORY];
     this.f.eventsRejected.samples = rejectModels.flatMap((model) =>
       REJECT_REASONS.map((reason) => ({ labels: { model, reason }, value: 0 })),
@@ -89,7 +94,10 @@ export class TrafficCollector implements Collector {
       fillHistogram(l.samples, l.buckets, l.reader.latencySum);
     }
     this.fleet.models.forEach((m, i) => {
-      this.f.unknownFields.samples[i].value = m.monitor.state.model.unknownFields;
+      const { state } = m.monitor;
+      this.f.unknownFields.samples[i].value = state.model.unknownFields;
+      this.f.inferenceLatencyNonFinite.samples[i].value = state.model.nonFiniteLatencies;
+      this.f.modelVersionInvalid.samples[i].value = state.versions.invalid;
     });
     for (const family of new Set(this.versioned.map((v) => v.family))) family.samples = [];
     for (const v of this.versioned) {
