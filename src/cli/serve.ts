@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, parseListenAddress } from '../config/loader.js';
 import type { ListenAddress } from '../config/types.js';
 import { logger, setLogLevel } from '../log.js';
+import { ListenError } from '../serve/listeners.js';
 import { StartupError, startSidecar } from '../serve/sidecar.js';
 
 export const SERVE_USAGE = 'usage: mlwatch serve --config FILE [--ingest-listen HOST:PORT] [--metrics-listen HOST:PORT]';
@@ -29,22 +30,21 @@ export async function runServe(args: string[]): Promise<number> {
     setLogLevel(config.logging.level);
     const sidecar = await startSidecar(config, { ingestListen, metricsListen });
     await new Promise<void>((resolve) => {
+      let stopping = false;
       const stop = (signal: string): void => {
+        // A second signal cuts the shutdown grace short (Ctrl-C twice).
+        if (stopping) return sidecar.endGrace();
+        stopping = true;
         logger.info({ signal }, 'draining in-flight requests');
         sidecar.close().then(resolve, resolve);
       };
-      process.once('SIGTERM', () => stop('SIGTERM'));
-      process.once('SIGINT', () => stop('SIGINT'));
+      process.on('SIGTERM', () => stop('SIGTERM'));
+      process.on('SIGINT', () => stop('SIGINT'));
     });
     return 0;
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof StartupError) {
+    if (error instanceof ConfigError || error instanceof StartupError || error instanceof ListenError) {
       process.stderr.write(`${error.message}\n`);
-      return 1;
-    }
-    const code = error instanceof Error && 'code' in error ? error.code : undefined;
-    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-      process.stderr.write(`mlwatch cannot listen: ${(error as Error).message}\n`);
       return 1;
     }
     throw error;

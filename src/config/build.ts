@@ -38,6 +38,7 @@ export function buildConfig(raw: RawConfigFile, sourcePath: string): Config {
     metrics: {
       listen: parseListenAddress(metrics.listen ?? DEFAULT_METRICS_LISTEN),
       latency_buckets_seconds: [...(metrics.latency_buckets_seconds ?? DEFAULT_METRICS.latency_buckets_seconds)],
+      shutdown_grace_seconds: metrics.shutdown_grace_seconds ?? DEFAULT_METRICS.shutdown_grace_seconds,
     },
     logging: { ...DEFAULT_LOGGING, ...raw.logging },
     models: raw.models.map((model) => buildModel(model, modelDefaults, folder)),

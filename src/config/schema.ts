@@ -69,7 +69,7 @@ export interface RawConfigFile {
     max_reported_errors?: number;
     auth_token_env?: string;
   };
-  metrics?: { listen?: string; latency_buckets_seconds?: number[] };
+  metrics?: { listen?: string; latency_buckets_seconds?: number[]; shutdown_grace_seconds?: number };
   logging?: { level?: LoggingConfig['level']; log_feature_values?: boolean };
   defaults?: { drift?: RawDrift; reference_build?: RawReferenceBuild; max_versions?: number };
   models: RawModel[];
@@ -178,6 +178,12 @@ export const CONFIG_SCHEMA: SchemaObject = mapping(
     metrics: mapping({
       listen: listenAddress,
       latency_buckets_seconds: { type: 'array', items: positiveNumber, minItems: 1 },
+      shutdown_grace_seconds: {
+        type: 'number',
+        minimum: 0,
+        maximum: 3600,
+        [EXPECTED_KEYWORD]: 'seconds from 0 to 3600 that /metrics keeps answering after ingest has drained on SIGTERM',
+      },
     }),
     logging: mapping({
       level: { enum: [...LOG_LEVELS] },

@@ -100,6 +100,8 @@ export interface MetricsConfig {
   listen: ListenAddress;
   /** Buckets of the inference latency histogram, seconds. */
   latency_buckets_seconds: number[];
+  /** On SIGTERM, how long /metrics keeps answering after ingest has drained, so a last scrape sees every acknowledged event. */
+  shutdown_grace_seconds: number;
 }
 
 export interface LoggingConfig {

@@ -21,7 +21,7 @@ describe('parseConfig', () => {
         max_reported_errors: 10,
         auth_token_env: 'MLWATCH_INGEST_TOKEN',
       },
-      metrics: { listen: { host: '0.0.0.0', port: 9802 }, latency_buckets_seconds: DEFAULT_BUCKETS },
+      metrics: { listen: { host: '0.0.0.0', port: 9802 }, latency_buckets_seconds: DEFAULT_BUCKETS, shutdown_grace_seconds: 15 },
       logging: { level: 'info', log_feature_values: false },
       models: [
         {
