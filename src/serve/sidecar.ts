@@ -14,10 +14,14 @@ import type { Reference } from '../reference/types.js';
 import { createIngestHandler } from '../ingest/handler.js';
 import { drain, listen } from './listeners.js';
 import { createMetricsApp, type Readiness } from './metrics-app.js';
+import type { WebConfig } from './web/config.js';
+import { createMetricsServer } from './web/metrics-server.js';
 
 export interface SidecarOptions {
   ingestListen?: ListenAddress;
   metricsListen?: ListenAddress;
+  /** TLS and basic auth of the metrics listener (--web.config.file). */
+  webConfig?: WebConfig;
   /** Overrides metrics.shutdown_grace_seconds (the demo, which nobody scrapes at the end, sets 0). */
   shutdownGraceSeconds?: number;
   /** Export the Node.js process metrics (default true; tests running several sidecars in one process turn it off). */
@@ -73,7 +77,7 @@ export async function startSidecar(config: Config, options: SidecarOptions = {})
   const readiness: Readiness = { ready: false };
 
   const ingest = createServer(createIngestHandler(fleet, config.ingest, log, config.logging.log_feature_values));
-  const metricsServer = createServer(createMetricsApp(fleet, metrics, readiness, log));
+  const metricsServer = await createMetricsServer(createMetricsApp(fleet, metrics, readiness, log), options.webConfig, log);
   let ingestAddress: string;
   let metricsAddress: string;
   try {
@@ -87,7 +91,7 @@ export async function startSidecar(config: Config, options: SidecarOptions = {})
   fleet.start((error, model) => log.error({ err: error, model }, 'drift computation failed'));
   readiness.ready = true;
   log.info(
-    { ingest: ingestAddress, metrics: metricsAddress, models: config.models.map((m) => m.name) },
+    { ingest: ingestAddress, metrics: metricsAddress, tls: options.webConfig?.tls !== undefined, basic_auth: (options.webConfig?.users.size ?? 0) > 0, models: config.models.map((m) => m.name) },
     'mlwatch serving',
   );
 
@@ -96,7 +100,7 @@ export async function startSidecar(config: Config, options: SidecarOptions = {})
   let closing: Promise<void> | null = null;
   return {
     ingestUrl: `http://${ingestAddress}`,
-    metricsUrl: `http://${metricsAddress}`,
+    metricsUrl: `${options.webConfig?.tls ? 'https' : 'http'}://${metricsAddress}`,
     fleet,
     metrics,
     close() {
