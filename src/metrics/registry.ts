@@ -11,6 +11,8 @@ import { DistributionCollector } from './collectors/distribution.js';
 import { DriftCollector } from './collectors/drift.js';
 import { QualityCollector } from './collectors/quality.js';
 import { TrafficCollector } from './collectors/traffic.js';
+import { RuntimeCollector } from './collectors/runtime.js';
+import type { EventLoopDelay } from './event-loop.js';
 
 const MISNAMED_DEFAULT_GAUGES = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 
@@ -91,6 +93,9 @@ export class MetricsRegistry {
   }
 }
 
-export function createCollectors(fleet: Fleet): Collector[] {
-  return [new TrafficCollector(fleet), new QualityCollector(fleet), new DistributionCollector(fleet), new DriftCollector(fleet)];
+/** The collectors of a sidecar; the event-loop delay one only when given its sampler. */
+export function createCollectors(fleet: Fleet, eventLoop?: EventLoopDelay): Collector[] {
+  const collectors: Collector[] = [new TrafficCollector(fleet), new QualityCollector(fleet), new DistributionCollector(fleet), new DriftCollector(fleet)];
+  if (eventLoop) collectors.push(new RuntimeCollector(eventLoop));
+  return collectors;
 }

@@ -7,6 +7,7 @@ import type { Config, ListenAddress } from '../config/types.js';
 import { logger as defaultLogger, type Logger } from '../log.js';
 import { Fleet } from '../monitor/fleet.js';
 import { MetricsRegistry, createCollectors } from '../metrics/registry.js';
+import { EventLoopDelay } from '../metrics/event-loop.js';
 import { loadReference } from '../reference/io.js';
 import { checkReferenceMatchesModel } from '../reference/validate.js';
 import { modelWarnings } from '../config/model-warnings.js';
@@ -73,7 +74,8 @@ export async function startSidecar(config: Config, options: SidecarOptions = {})
     for (const warning of modelWarnings(model, i, references.get(model.name) as Reference)) log.warn({ model: model.name }, warning);
   });
   const fleet = new Fleet(config, references);
-  const metrics = new MetricsRegistry(createCollectors(fleet), log, { processMetrics: options.processMetrics ?? true });
+  const eventLoop = new EventLoopDelay();
+  const metrics = new MetricsRegistry(createCollectors(fleet, eventLoop), log, { processMetrics: options.processMetrics ?? true });
   const readiness: Readiness = { ready: false };
 
   const ingest = createServer(createIngestHandler(fleet, config.ingest, log, config.logging.log_feature_values));
@@ -89,6 +91,7 @@ export async function startSidecar(config: Config, options: SidecarOptions = {})
     throw error;
   }
   fleet.start((error, model) => log.error({ err: error, model }, 'drift computation failed'));
+  eventLoop.start();
   readiness.ready = true;
   log.info(
     { ingest: ingestAddress, metrics: metricsAddress, tls: options.webConfig?.tls !== undefined, basic_auth: (options.webConfig?.users.size ?? 0) > 0, models: config.models.map((m) => m.name) },
@@ -119,6 +122,7 @@ export async function startSidecar(config: Config, options: SidecarOptions = {})
           await grace.wait(graceSeconds * 1000);
         }
         await drain(metricsServer);
+        eventLoop.stop();
         log.info('mlwatch stopped');
       })();
       return closing;
