@@ -3,6 +3,7 @@
 // config's headers on every answer; timeouts that free what a stalled client holds.
 import { createServer as createHttpServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { Logger } from '../../log.js';
 import { BasicAuth } from './basic-auth.js';
@@ -26,7 +27,9 @@ const OPEN_PATHS = new Set(['/healthz', '/readyz']);
 export async function createMetricsServer(app: RequestListener, web: WebConfig | undefined, log: Logger): Promise<Server> {
   const auth = web ? await BasicAuth.create(web.users) : null;
   const headers = { 'X-Content-Type-Options': 'nosniff', ...(web?.headers ?? {}) };
+  const spoke = new WeakSet<Socket>();
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    spoke.add(req.socket);
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     const path = (req.url ?? '/').split('?')[0];
     if (auth === null || OPEN_PATHS.has(path)) {
@@ -58,6 +61,7 @@ export async function createMetricsServer(app: RequestListener, web: WebConfig |
     ? (createHttpsServer({ ...options, ...tlsOptions(web.tls) }, handler) as unknown as Server)
     : createHttpServer(options, handler);
   if (web?.tls) enforceClientCertificate(server, web.tls.clientAuth, log);
+  cutSilentConnections(server, web?.tls !== undefined, spoke);
   server.maxConnections = MAX_CONNECTIONS;
   server.setTimeout(SOCKET_IDLE_TIMEOUT_MS, (socket) => socket.destroy());
   return server;
@@ -89,5 +93,20 @@ function enforceClientCertificate(server: Server, policy: WebTls['clientAuth'], 
       log.warn({ policy, reason: given ? String(socket.authorizationError) : 'no client certificate' }, 'TLS client refused');
       socket.destroy();
     }
+  });
+}
+
+/**
+ * Node's header timeout starts with a request's first byte: a connection that never sends
+ * one would stay until the idle timeout. Cut it after HEADERS_TIMEOUT_MS (for TLS, counted
+ * from the end of the handshake, which has its own timeout).
+ */
+function cutSilentConnections(server: Server, tls: boolean, spoke: WeakSet<Socket>): void {
+  server.on(tls ? 'secureConnection' : 'connection', (socket: Socket) => {
+    const timer = setTimeout(() => {
+      if (!spoke.has(socket)) socket.destroy();
+    }, HEADERS_TIMEOUT_MS);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
   });
 }
