@@ -64,7 +64,7 @@ describe('parseConfig', () => {
       max_batch_events: 10000,
       max_reported_errors: 10,
     });
-    expect(config.metrics).toStrictEqual({ listen: { host: '0.0.0.0', port: 9802 }, latency_buckets_seconds: DEFAULT_BUCKETS });
+    expect(config.metrics).toStrictEqual({ listen: { host: '0.0.0.0', port: 9802 }, latency_buckets_seconds: DEFAULT_BUCKETS, shutdown_grace_seconds: 15 });
     expect(config.logging).toStrictEqual({ level: 'info', log_feature_values: false });
     const [model] = config.models;
     expect(model.classes).toStrictEqual([]);
