@@ -127,6 +127,10 @@ export const METRICS = {
     '1 when the collector succeeded during this scrape, 0 when it failed (its metrics are then absent).'),
   scrapeCollectorDuration: define('mlwatch_scrape_collector_duration_seconds', 'gauge', ['collector'],
     'How long the collector took during this scrape.'),
+  eventLoopDelay: define('mlwatch_event_loop_delay_seconds', 'histogram', [],
+    'Largest event-loop delay of each second (perf_hooks monitorEventLoopDelay, 10 ms resolution): one observation per second.'),
+  eventLoopDelayMax: define('mlwatch_event_loop_delay_max_seconds', 'gauge', [],
+    'Largest event-loop delay during the last whole second (the last observation of mlwatch_event_loop_delay_seconds).'),
 } as const satisfies Record<string, MetricDefinition>;
 
 export type MetricKey = keyof typeof METRICS;
