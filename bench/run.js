@@ -8,7 +8,7 @@
 // (keep the temporary folder with configs, references and server logs), BENCH_CLI (another
 // build of dist/cli/main.js).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { measureIngest } from './phases/ingest.js';
@@ -16,6 +16,7 @@ import { measureRss } from './phases/rss.js';
 import { measureScrape } from './phases/scrape.js';
 import { stopAllChildren } from './lib/processes.js';
 import { formatResultsFile, formatTables, misses } from './lib/report.js';
+import { soakSectionOf } from './lib/soak-report.js';
 import { MLWATCH_CLI, ROOT } from './lib/servers.js';
 import { prepareIngestModel } from './lib/setup.js';
 import { ensureWrk, wrkVersion } from './lib/wrk.js';
@@ -73,7 +74,10 @@ async function main() {
   const missed = misses(results);
   process.stdout.write(missed.length === 0 ? 'All targets met.\n' : `Targets missed: ${missed.join('; ')}.\nProfile the sidecar with: node bench/profile.js\n`);
   if (only.length === PHASES.length) {
-    writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), formatResultsFile(results, info));
+    const resultsPath = join(ROOT, 'bench', 'RESULTS.md');
+    // npm run soak's section stays: the two runs are made at different times.
+    const soak = existsSync(resultsPath) ? soakSectionOf(readFileSync(resultsPath, 'utf8')) : '';
+    writeFileSync(resultsPath, formatResultsFile(results, info) + (soak === '' ? '' : `\n${soak}`));
     process.stdout.write('Written to bench/RESULTS.md\n');
   } else {
     process.stdout.write('BENCH_ONLY set: bench/RESULTS.md left unchanged\n');

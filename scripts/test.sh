@@ -10,7 +10,8 @@ export DEBIAN_FRONTEND=noninteractive
 
 # The whole test command must finish within this; a hang fails CI instead of stalling it.
 readonly SUITE_TIMEOUT=15m
-readonly BINARIES=(/usr/bin/prometheus /usr/bin/promtool /usr/bin/prometheus-alertmanager /usr/bin/amtool)
+# wrk: the soak test's burst (test/bench/soak.test.ts) measures the maximum rate with it.
+readonly BINARIES=(/usr/bin/prometheus /usr/bin/promtool /usr/bin/prometheus-alertmanager /usr/bin/amtool /usr/bin/wrk)
 readonly POLICY_RC=/usr/sbin/policy-rc.d
 readonly POLICY_RC_BACKUP=/usr/sbin/policy-rc.d.mlwatch-ci-backup
 
@@ -60,7 +61,7 @@ restore_policy_rc() {
 }
 
 install_prometheus() {
-  step "Prometheus and Alertmanager (Debian packages prometheus, prometheus-alertmanager)"
+  step "Prometheus, Alertmanager and wrk (Debian packages prometheus, prometheus-alertmanager, wrk)"
   local missing
   missing="$(missing_binaries)"
   if [[ -z ${missing} ]]; then
@@ -69,7 +70,7 @@ install_prometheus() {
     echo "missing: ${missing}"
     forbid_service_starts
     as_root apt-get update -q -o Acquire::Retries=3
-    as_root apt-get install -y -q -o Acquire::Retries=3 --no-install-recommends prometheus prometheus-alertmanager </dev/null
+    as_root apt-get install -y -q -o Acquire::Retries=3 --no-install-recommends prometheus prometheus-alertmanager wrk </dev/null
     restore_policy_rc
     missing="$(missing_binaries)"
     if [[ -n ${missing} ]]; then echo "error: still missing after apt-get install: ${missing}" >&2; exit 1; fi
@@ -87,6 +88,13 @@ install_node_dependencies() {
   run npm ci --no-audit --no-fund
 }
 
+# A high or critical advisory on a production dependency fails; a registry that does not
+# answer the audit endpoint is reported as skipped (scripts/npm-audit.mjs says why).
+audit_dependencies() {
+  step "npm audit --omit=dev --audit-level=high"
+  run node scripts/npm-audit.mjs
+}
+
 run_tests() {
   step "tests (npm test, at most ${SUITE_TIMEOUT})"
   local started=${SECONDS} rc=0
@@ -98,4 +106,5 @@ run_tests() {
 
 install_prometheus
 install_node_dependencies
+audit_dependencies
 run_tests

@@ -190,7 +190,8 @@ export function writeTrainingCsv(path, spec, rows, seed) {
 export function writeConfig(path, specs, options = {}) {
   const config = {
     ingest: { listen: '127.0.0.1:0', max_body_bytes: 10485760, max_batch_events: 10000 },
-    metrics: { listen: '127.0.0.1:0' },
+    // No shutdown grace: nothing scrapes a benchmark's sidecar after it is stopped.
+    metrics: { listen: '127.0.0.1:0', shutdown_grace_seconds: 0 },
     logging: { level: 'warn' },
     defaults: { drift: { window_seconds: 60, sub_windows: 6, min_samples: 100, compute_interval_seconds: 5 } },
     models: specs.map((spec) => ({

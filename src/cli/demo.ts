@@ -107,6 +107,7 @@ export async function runDemo(args: string[], output: CliOutput = processOutput)
       ? await startSidecar(config, {
           ingestListen: parsed.ingestListen,
           metricsListen: parsed.metricsListen,
+          shutdownGraceSeconds: 0,
           logger: logger.child({}, { level: quietLevel(config.logging.level) }),
         })
       : {

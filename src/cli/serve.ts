@@ -1,24 +1,29 @@
-// `mlwatch serve --config FILE [--ingest-listen HOST:PORT] [--metrics-listen HOST:PORT]`
+// `mlwatch serve --config FILE [--ingest-listen HOST:PORT] [--metrics-listen HOST:PORT] [--web.config.file FILE]`
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/loader.js';
 import { listenFlag } from './listen-flag.js';
 import type { ListenAddress } from '../config/types.js';
 import { logger, setLogLevel } from '../log.js';
+import { ListenError } from '../serve/listeners.js';
 import { StartupError, startSidecar } from '../serve/sidecar.js';
+import { WebConfigError, loadWebConfig } from '../serve/web/config.js';
 
-export const SERVE_USAGE = 'usage: mlwatch serve --config FILE [--ingest-listen HOST:PORT] [--metrics-listen HOST:PORT]';
+export const SERVE_USAGE = 'usage: mlwatch serve --config FILE [--ingest-listen HOST:PORT] [--metrics-listen HOST:PORT] [--web.config.file FILE]';
 
 export const SERVE_HELP = `${SERVE_USAGE}
 
 Runs the sidecar: loads the config and every reference it names, takes prediction events on
 the ingest listener and serves /metrics, a landing page (/), /healthz and /readyz on the
-metrics listener. SIGTERM or SIGINT stops accepting, lets in-flight requests finish, exits 0.
+metrics listener. SIGTERM or SIGINT stops accepting, lets in-flight requests finish, keeps
+/metrics answering for metrics.shutdown_grace_seconds (a second signal ends it), exits 0.
 
 options:
   --config FILE               the mlwatch config (YAML); required
   --ingest-listen HOST:PORT   instead of the config's ingest.listen (default 127.0.0.1:9801)
   --metrics-listen HOST:PORT  instead of the config's metrics.listen (default 0.0.0.0:9802)
                               HOST:PORT is e.g. 127.0.0.1:9801, 0.0.0.0:9802 or [::1]:9801
+  --web.config.file FILE      TLS and basic auth for the metrics listener, in the format of
+                              Prometheus's exporter-toolkit (see the README)
   -h, --help                  this help
 
 exit status: 0 after a clean stop, 1 when the config or a reference is wrong or a listener
@@ -26,13 +31,19 @@ cannot bind, 2 for a usage error.
 `;
 
 export async function runServe(args: string[]): Promise<number> {
-  let options: { config?: string; 'ingest-listen'?: string; 'metrics-listen'?: string; help?: boolean };
+  let options: { config?: string; 'ingest-listen'?: string; 'metrics-listen'?: string; 'web.config.file'?: string; help?: boolean };
   let ingestListen: ListenAddress | undefined;
   let metricsListen: ListenAddress | undefined;
   try {
     ({ values: options } = parseArgs({
       args,
-      options: { config: { type: 'string' }, 'ingest-listen': { type: 'string' }, 'metrics-listen': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        config: { type: 'string' },
+        'ingest-listen': { type: 'string' },
+        'metrics-listen': { type: 'string' },
+        'web.config.file': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
     }));
     if (options.help === true) {
@@ -49,24 +60,25 @@ export async function runServe(args: string[]): Promise<number> {
   try {
     const config = await loadConfig(options.config);
     setLogLevel(config.logging.level);
-    const sidecar = await startSidecar(config, { ingestListen, metricsListen });
+    const webFile = options['web.config.file'];
+    const webConfig = webFile === undefined ? undefined : loadWebConfig(webFile);
+    const sidecar = await startSidecar(config, { ingestListen, metricsListen, webConfig });
     await new Promise<void>((resolve) => {
+      let stopping = false;
       const stop = (signal: string): void => {
+        // A second signal cuts the shutdown grace short (Ctrl-C twice).
+        if (stopping) return sidecar.endGrace();
+        stopping = true;
         logger.info({ signal }, 'draining in-flight requests');
         sidecar.close().then(resolve, resolve);
       };
-      process.once('SIGTERM', () => stop('SIGTERM'));
-      process.once('SIGINT', () => stop('SIGINT'));
+      process.on('SIGTERM', () => stop('SIGTERM'));
+      process.on('SIGINT', () => stop('SIGINT'));
     });
     return 0;
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof StartupError) {
+    if (error instanceof ConfigError || error instanceof StartupError || error instanceof ListenError || error instanceof WebConfigError) {
       process.stderr.write(`${error.message}\n`);
-      return 1;
-    }
-    const code = error instanceof Error && 'code' in error ? error.code : undefined;
-    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-      process.stderr.write(`mlwatch cannot listen: ${(error as Error).message}\n`);
       return 1;
     }
     throw error;

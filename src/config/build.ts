@@ -51,6 +51,7 @@ export function buildConfig(raw: RawConfigFile, sourcePath: string): Config {
       listen: parseListenAddress(metrics.listen ?? DEFAULT_METRICS_LISTEN),
       latency_buckets_seconds: [...(metrics.latency_buckets_seconds ?? DEFAULT_METRICS.latency_buckets_seconds)],
       max_label_value_bytes: metrics.max_label_value_bytes ?? DEFAULT_METRICS.max_label_value_bytes,
+      shutdown_grace_seconds: metrics.shutdown_grace_seconds ?? DEFAULT_METRICS.shutdown_grace_seconds,
     },
     logging: { ...DEFAULT_LOGGING, ...raw.logging },
     kserve: { ...DEFAULT_KSERVE_PAIRING, ...raw.kserve },

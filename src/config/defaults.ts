@@ -30,6 +30,9 @@ export const DEFAULT_INGEST: Omit<IngestConfig, 'listen' | 'auth_token_env' | 'a
 export const DEFAULT_METRICS: Omit<MetricsConfig, 'listen'> = {
   latency_buckets_seconds: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   max_label_value_bytes: 128,
+  // One 15 s scrape interval (a common setting) after a drain of at most 10 s: within
+  // Kubernetes' default terminationGracePeriodSeconds of 30.
+  shutdown_grace_seconds: 15,
 };
 
 export const DEFAULT_LOGGING: LoggingConfig = {

@@ -102,7 +102,7 @@ export interface RawConfigFile {
     headers_timeout_seconds?: number;
     request_timeout_seconds?: number;
   };
-  metrics?: { listen?: string; latency_buckets_seconds?: number[]; max_label_value_bytes?: number };
+  metrics?: { listen?: string; latency_buckets_seconds?: number[]; max_label_value_bytes?: number; shutdown_grace_seconds?: number };
   logging?: { level?: LoggingConfig['level']; log_feature_values?: boolean };
   kserve?: { pairing_ttl_seconds?: number; max_pending?: number; max_pending_bytes?: number };
   defaults?: { drift?: RawDrift; reference_build?: RawReferenceBuild; max_versions?: number };
@@ -271,6 +271,12 @@ export const CONFIG_SCHEMA: SchemaObject = mapping(
       latency_buckets_seconds: { type: 'array', items: positiveNumber, minItems: 1 },
       // Long enough for a semantic version with build metadata or a 64-hex digest.
       max_label_value_bytes: integerFrom(16, 4096),
+      shutdown_grace_seconds: {
+        type: 'number',
+        minimum: 0,
+        maximum: 3600,
+        [EXPECTED_KEYWORD]: 'seconds from 0 to 3600 that /metrics keeps answering after ingest has drained on SIGTERM',
+      },
     }),
     logging: mapping({
       level: { enum: [...LOG_LEVELS] },

@@ -166,6 +166,8 @@ export interface MetricsConfig {
   latency_buckets_seconds: number[];
   /** Longest label value taken from traffic (model_version), UTF-8 bytes; longer ones fold into __other__. */
   max_label_value_bytes: number;
+  /** On SIGTERM, how long /metrics keeps answering after ingest has drained, so a last scrape sees every acknowledged event. */
+  shutdown_grace_seconds: number;
 }
 
 export interface LoggingConfig {

@@ -7,7 +7,7 @@ import { MetricFamily } from './family.js';
 export interface Collector {
   readonly name: string;
   readonly families: readonly MetricFamily[];
-  /** Fill the families' samples. May throw; the registry then empties them. */
+  /** Fill the families' samples. May throw; the registry then leaves them out of that scrape. */
   update(): void;
 }
 

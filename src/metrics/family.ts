@@ -39,10 +39,6 @@ export class MetricFamily {
     }
     return text;
   }
-
-  reset(): void {
-    this.samples = [];
-  }
 }
 
 function seriesText(name: string, labels: Record<string, string>): string {

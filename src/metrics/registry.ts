@@ -1,5 +1,6 @@
 // The scrape: run every collector in isolation (a failing one is reported and costs only
-// its own series), write our families, then prom-client's Node.js process metrics.
+// its own series, for that scrape only), write our families, then prom-client's Node.js
+// process metrics.
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Fleet } from '../monitor/fleet.js';
 import type { Logger } from '../log.js';
@@ -11,6 +12,8 @@ import { DriftCollector } from './collectors/drift.js';
 import { QualityCollector } from './collectors/quality.js';
 import { TrafficCollector } from './collectors/traffic.js';
 import { VariantsCollector } from './collectors/variants.js';
+import { RuntimeCollector } from './collectors/runtime.js';
+import type { EventLoopDelay } from './event-loop.js';
 
 const MISNAMED_DEFAULT_GAUGES = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 
@@ -18,6 +21,10 @@ export class MetricsRegistry {
   /** prom-client's registry, for the Node.js process metrics only. */
   readonly registry = new Registry();
   private readonly families: MetricFamily[] = [];
+  /** owners[i]: index in `collectors` of the collector that fills families[i]; -1 for the registry's own. */
+  private readonly owners: number[] = [];
+  /** failed[c]: collector c threw during the scrape being rendered. */
+  private readonly failed: boolean[];
   private readonly processMetrics: boolean;
   private readonly success = new MetricFamily(METRICS.scrapeCollectorSuccess);
   private readonly duration = new MetricFamily(METRICS.scrapeCollectorDuration);
@@ -28,9 +35,12 @@ export class MetricsRegistry {
     private readonly log: Logger,
     options: { processMetrics: boolean },
   ) {
-    for (const collector of collectors) for (const family of collector.families) this.register(family);
-    this.register(this.success);
-    this.register(this.duration);
+    collectors.forEach((collector, c) => {
+      for (const family of collector.families) this.register(family, c);
+    });
+    this.register(this.success, -1);
+    this.register(this.duration, -1);
+    this.failed = collectors.map(() => false);
     this.status = collectors.map((c) => ({
       success: { labels: { collector: c.name }, value: 0 },
       duration: { labels: { collector: c.name }, value: 0 },
@@ -51,31 +61,48 @@ export class MetricsRegistry {
 
   /** The exposition text of one scrape. */
   async render(): Promise<string> {
-    this.collectors.forEach((collector, i) => this.runCollector(collector, this.status[i]));
+    this.collectors.forEach((collector, c) => (this.failed[c] = !this.runCollector(collector, this.status[c])));
     let text = '';
-    for (const family of this.families) text += family.render();
+    // A failed collector's families are left out of this scrape, not emptied: collectors
+    // build some samples once (model info, reference ratios) and refill the rest at the
+    // next update, so the next scrape is whole again.
+    this.families.forEach((family, i) => {
+      if (this.owners[i] < 0 || !this.failed[this.owners[i]]) text += family.render();
+    });
     return this.processMetrics ? text + (await this.registry.metrics()) : text;
   }
 
-  private runCollector(collector: Collector, status: { success: Sample; duration: Sample }): void {
+  /** Whether the collector's update succeeded. */
+  private runCollector(collector: Collector, status: { success: Sample; duration: Sample }): boolean {
     const started = process.hrtime.bigint();
+    let ok = true;
     try {
       collector.update();
-      status.success.value = 1;
     } catch (error) {
-      for (const family of collector.families) family.reset();
-      status.success.value = 0;
+      ok = false;
       this.log.error({ err: error, collector: collector.name }, 'metrics collector failed; its series are left out of this scrape');
     }
+    status.success.value = ok ? 1 : 0;
     status.duration.value = Number(process.hrtime.bigint() - started) / 1e9;
+    return ok;
   }
 
-  private register(family: MetricFamily): void {
+  private register(family: MetricFamily, owner: number): void {
     if (this.families.some((f) => f.name === family.name)) throw new Error(`metric ${family.name} is registered twice`);
     this.families.push(family);
+    this.owners.push(owner);
   }
 }
 
-export function createCollectors(fleet: Fleet): Collector[] {
-  return [new TrafficCollector(fleet), new QualityCollector(fleet), new DistributionCollector(fleet), new DriftCollector(fleet), new VariantsCollector(fleet)];
+/** The collectors of a sidecar; the event-loop delay one only when given its sampler. */
+export function createCollectors(fleet: Fleet, eventLoop?: EventLoopDelay): Collector[] {
+  const collectors: Collector[] = [
+    new TrafficCollector(fleet),
+    new QualityCollector(fleet),
+    new DistributionCollector(fleet),
+    new DriftCollector(fleet),
+    new VariantsCollector(fleet),
+  ];
+  if (eventLoop) collectors.push(new RuntimeCollector(eventLoop));
+  return collectors;
 }

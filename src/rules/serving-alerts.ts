@@ -19,6 +19,26 @@ export function downAlert(t: AlertThresholds): AlertRule {
   });
 }
 
+/**
+ * A collector that throws leaves its series out of the scrapes it fails in: the alerts that
+ * read them go blind without resolving loudly. mlwatch_scrape_collector_success is 1 or 0
+ * per scrape, so its average over the window is the share of scrapes that succeeded.
+ */
+export function collectorFailingAlert(t: AlertThresholds): AlertRule {
+  const failing = t.alerts.MLWatchCollectorFailing;
+  return alertRule(t, 'MLWatchCollectorFailing', failing, {
+    expr: [
+      `(1 - avg_over_time(mlwatch_scrape_collector_success[${failing.rate_window}])) >= ${num(failing.threshold)}`,
+      `and count_over_time(mlwatch_scrape_collector_success[${failing.rate_window}]) >= ${num(failing.min_count)}`,
+    ].join('\n'),
+    summary: 'An mlwatch metrics collector keeps failing.',
+    description:
+      'The {{ $labels.collector }} collector of mlwatch on {{ $labels.instance }} failed in {{ $value | humanizePercentage }} ' +
+      `of the scrapes over the last ${failing.rate_window} (threshold ${percent(failing.threshold)}): its metrics are missing from those ` +
+      'scrapes and the alerts reading them cannot fire. The mlwatch log names the error.',
+  });
+}
+
 export function servingAlerts(t: AlertThresholds): AlertRule[] {
   const { alerts } = t;
   const latency = alerts.MLWatchInferenceLatencyHigh;

@@ -66,6 +66,8 @@ export interface UnexpectedVersionSettings extends BaseAlertSettings {
 
 export interface AlertSettingsByName {
   MLWatchDown: BaseAlertSettings;
+  /** threshold: share of the scrapes in rate_window in which a collector failed; min_count: scrapes seen in rate_window. */
+  MLWatchCollectorFailing: RatioAlertSettings;
   MLWatchFeatureDriftWarning: DriftAlertSettings;
   MLWatchFeatureDriftCritical: DriftAlertSettings;
   MLWatchPredictionDrift: DriftAlertSettings;
@@ -114,6 +116,7 @@ const WINDOW_COUNT = { ...BASE, rate_window: 'duration', min_count: 'count' } as
 /** The fields each alert takes, in the order docs and errors list them. */
 export const ALERT_FIELDS: Record<AlertName, Record<string, FieldKind>> = {
   MLWatchDown: BASE,
+  MLWatchCollectorFailing: RATIO,
   MLWatchFeatureDriftWarning: DRIFT,
   MLWatchFeatureDriftCritical: DRIFT,
   MLWatchPredictionDrift: DRIFT,

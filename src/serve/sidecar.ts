@@ -1,11 +1,12 @@
 // The running sidecar: references loaded and checked, the fleet of monitors with its
-// timers, the ingest and metrics listeners, and a close() that drains in-flight requests.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// timers, the ingest and metrics listeners, and a close() that drains ingest, keeps
+// /metrics answering for the shutdown grace (so a last scrape sees every acknowledged
+// event), then drains the metrics listener.
 import type { Config, ListenAddress } from '../config/types.js';
 import { logger as defaultLogger, type Logger } from '../log.js';
 import { Fleet, type Clock } from '../monitor/fleet.js';
 import { MetricsRegistry, createCollectors } from '../metrics/registry.js';
+import { EventLoopDelay } from '../metrics/event-loop.js';
 import { loadReference } from '../reference/io.js';
 import { checkReferenceMatchesModel } from '../reference/validate.js';
 import { cellBudget, cellBudgetProblem } from '../monitor/cell-budget.js';
@@ -16,11 +17,18 @@ import { createIngestServer } from '../ingest/server.js';
 import { InferenceIngest } from '../integrations/inference-ingest.js';
 import { integrationRoutes } from '../integrations/http.js';
 import { InferenceIntegrationsCollector } from '../metrics/collectors/inference-integrations.js';
+import { drain, listen } from './listeners.js';
 import { createMetricsApp, type Readiness } from './metrics-app.js';
+import type { WebConfig } from './web/config.js';
+import { createMetricsServer } from './web/metrics-server.js';
 
 export interface SidecarOptions {
   ingestListen?: ListenAddress;
   metricsListen?: ListenAddress;
+  /** TLS and basic auth of the metrics listener (--web.config.file). */
+  webConfig?: WebConfig;
+  /** Overrides metrics.shutdown_grace_seconds (the demo, which nobody scrapes at the end, sets 0). */
+  shutdownGraceSeconds?: number;
   /** Export the Node.js process metrics (default true; tests running several sidecars in one process turn it off). */
   processMetrics?: boolean;
   logger?: Logger;
@@ -34,7 +42,10 @@ export interface Sidecar {
   fleet: Fleet;
   inference: InferenceIngest;
   metrics: MetricsRegistry;
+  /** Drain ingest, serve /metrics through the shutdown grace, drain /metrics. */
   close(): Promise<void>;
+  /** Cut the shutdown grace short (a second SIGTERM or SIGINT); no-op outside it. */
+  endGrace(): void;
 }
 
 export class StartupError extends Error {
@@ -74,28 +85,40 @@ export async function startSidecar(config: Config, options: SidecarOptions = {})
   });
   const fleet = new Fleet(config, references, options.clock);
   const inference = new InferenceIngest(fleet, config);
-  const collectors = [...createCollectors(fleet), new InferenceIntegrationsCollector(fleet, inference)];
+  const eventLoop = new EventLoopDelay();
+  const collectors = [...createCollectors(fleet, eventLoop), new InferenceIntegrationsCollector(fleet, inference)];
   const metrics = new MetricsRegistry(collectors, log, { processMetrics: options.processMetrics ?? true });
   const readiness: Readiness = { ready: false };
 
   // KServe's logger and Open Inference Protocol pairs are ingest routes too (src/integrations/http.ts).
   const ingest = createIngestServer(fleet, config, log, { routes: [...INGEST_ROUTES, ...integrationRoutes(inference)] });
-  const metricsServer = createServer(createMetricsApp(fleet, metrics, readiness, log));
-  const ingestAddress = await listen(ingest, options.ingestListen ?? config.ingest.listen);
-  readiness.ingestUrl = `http://${ingestAddress}`;
-  const metricsAddress = await listen(metricsServer, options.metricsListen ?? config.metrics.listen);
+  const metricsServer = await createMetricsServer(createMetricsApp(fleet, metrics, readiness, log), options.webConfig, log);
+  let ingestAddress: string;
+  let metricsAddress: string;
+  try {
+    ingestAddress = await listen(ingest, options.ingestListen ?? config.ingest.listen, 'ingest');
+    readiness.ingestUrl = `http://${ingestAddress}`;
+    metricsAddress = await listen(metricsServer, options.metricsListen ?? config.metrics.listen, 'metrics');
+  } catch (error) {
+    // The one that did bind must not keep the process alive.
+    await Promise.all([drain(ingest), drain(metricsServer)]);
+    throw error;
+  }
   fleet.start((error, model) => log.error({ err: error, model }, 'drift computation failed'));
   inference.start();
+  eventLoop.start();
   readiness.ready = true;
   log.info(
-    { ingest: ingestAddress, metrics: metricsAddress, models: config.models.map((m) => m.name) },
+    { ingest: ingestAddress, metrics: metricsAddress, tls: options.webConfig?.tls !== undefined, basic_auth: (options.webConfig?.users.size ?? 0) > 0, models: config.models.map((m) => m.name) },
     'mlwatch serving',
   );
 
+  const graceSeconds = options.shutdownGraceSeconds ?? config.metrics.shutdown_grace_seconds;
+  const grace = shutdownGrace();
   let closing: Promise<void> | null = null;
   return {
     ingestUrl: `http://${ingestAddress}`,
-    metricsUrl: `http://${metricsAddress}`,
+    metricsUrl: `${options.webConfig?.tls ? 'https' : 'http'}://${metricsAddress}`,
     fleet,
     inference,
     metrics,
@@ -103,45 +126,47 @@ export async function startSidecar(config: Config, options: SidecarOptions = {})
       closing ??= (async () => {
         readiness.ready = false;
         fleet.stop();
-        await Promise.all([drain(ingest), drain(metricsServer)]);
+        await drain(ingest);
         // After the last request: requests still waiting for a response are recorded without one.
         inference.stop();
+        // Every acknowledged event is recorded; the last drift scores include them too.
+        try {
+          fleet.computeAllDrift();
+        } catch (error) {
+          log.error({ err: error }, 'final drift computation failed');
+        }
+        if (graceSeconds > 0) {
+          log.info({ grace_seconds: graceSeconds }, 'ingest drained; /metrics answers for the shutdown grace (metrics.shutdown_grace_seconds)');
+          await grace.wait(graceSeconds * 1000);
+        }
+        await drain(metricsServer);
+        eventLoop.stop();
         log.info('mlwatch stopped');
       })();
       return closing;
     },
+    endGrace: grace.end,
   };
 }
 
-function listen(server: Server, address: ListenAddress): Promise<string> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(address.port, address.host, () => {
-      server.removeListener('error', reject);
-      const bound = server.address() as AddressInfo;
-      // A wildcard bind is reached on loopback; the URL is for this host's clients.
-      const address = bound.address === '0.0.0.0' ? '127.0.0.1' : bound.address === '::' ? '::1' : bound.address;
-      const host = bound.family === 'IPv6' ? `[${address}]` : address;
-      resolve(`${host}:${bound.port}`);
-    });
-  });
-}
-
-const DRAIN_TIMEOUT_MS = 10_000;
-
-/**
- * Stop accepting, let in-flight requests finish, and close keep-alive connections as
- * they go idle; after DRAIN_TIMEOUT_MS whatever is left is cut.
- */
-function drain(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    const sweep = setInterval(() => server.closeIdleConnections(), 50);
-    const deadline = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS);
-    server.close(() => {
-      clearInterval(sweep);
-      clearTimeout(deadline);
-      resolve();
-    });
-    server.closeIdleConnections();
-  });
+/** A wait that can be cut short, once it has started or before. */
+function shutdownGrace(): { wait(ms: number): Promise<void>; end(): void } {
+  let ended = false;
+  let finish: (() => void) | null = null;
+  return {
+    wait(ms) {
+      if (ended) return Promise.resolve();
+      return new Promise((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        finish = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    },
+    end() {
+      ended = true;
+      finish?.();
+    },
+  };
 }

@@ -117,7 +117,8 @@ describe('usage errors: stderr, exit 2', () => {
 });
 
 describe('the README\'s usage matches the CLI', () => {
-  const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+  // Output shown in ```text blocks (an error message) is not an invocation.
+  const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8').replace(/```text\n[\s\S]*?```/g, '');
   // Invocations in code blocks and in `code spans`: "mlwatch <command> [sub] --flag …".
   const invocations = [...readme.matchAll(/(?:^|`)(mlwatch(?: [a-z][a-z-]*){1,2}(?: [^`\n]*)?)/gm)]
     .map((m) => m[1].trim())

@@ -29,7 +29,7 @@ describe('parseConfig', () => {
         headers_timeout_seconds: 10,
         request_timeout_seconds: 30,
       },
-      metrics: { listen: { host: '0.0.0.0', port: 9802 }, latency_buckets_seconds: DEFAULT_BUCKETS, max_label_value_bytes: 128 },
+      metrics: { listen: { host: '0.0.0.0', port: 9802 }, latency_buckets_seconds: DEFAULT_BUCKETS, max_label_value_bytes: 128, shutdown_grace_seconds: 15 },
       logging: { level: 'info', log_feature_values: false },
       kserve: { pairing_ttl_seconds: 30, max_pending: 10000, max_pending_bytes: 67108864 },
       models: [
@@ -92,7 +92,7 @@ describe('parseConfig', () => {
       headers_timeout_seconds: 10,
       request_timeout_seconds: 30,
     });
-    expect(config.metrics).toStrictEqual({ listen: { host: '0.0.0.0', port: 9802 }, latency_buckets_seconds: DEFAULT_BUCKETS, max_label_value_bytes: 128 });
+    expect(config.metrics).toStrictEqual({ listen: { host: '0.0.0.0', port: 9802 }, latency_buckets_seconds: DEFAULT_BUCKETS, max_label_value_bytes: 128, shutdown_grace_seconds: 15 });
     expect(config.logging).toStrictEqual({ level: 'info', log_feature_values: false });
     const [model] = config.models;
     expect(model.classes).toStrictEqual([]);

@@ -33,11 +33,13 @@ export const FEATURE_ALERTS = [
 ];
 /** Alerts whose value says nothing (0 or 1), so their description need not print it. */
 const VALUE_FREE = ['MLWatchDown', 'MLWatchTrafficStopped', 'MLWatchSegmentFeatureDrift'];
+/** Alerts about mlwatch itself, not about a model: no model label. */
+const INSTANCE_ALERTS = ['MLWatchDown', 'MLWatchCollectorFailing'];
 /** Functions and aggregations the rules may use: all in Prometheus 2.42 and 3.x (last_over_time since 2.26). */
-const ALLOWED_FUNCTIONS = new Set(['rate', 'increase', 'histogram_quantile', 'time', 'sum', 'count', 'max', 'min', 'last_over_time']);
+const ALLOWED_FUNCTIONS = new Set(['rate', 'increase', 'histogram_quantile', 'time', 'sum', 'count', 'max', 'min', 'last_over_time', 'avg_over_time', 'count_over_time']);
 const PROMQL_KEYWORDS = new Set(['by', 'on', 'without', 'ignoring', 'group_left', 'group_right', 'and', 'or', 'unless']);
 /** What makes an alert not flap on a handful of events. */
-const GUARDS = [/mlwatch_drift_min_samples/, /increase\([^)]*\)\) >= \d+/, /\(mlwatch_predictions_total(?: or .*)?\) >= \d+/];
+const GUARDS = [/count_over_time\([^)]*\) >= \d+/, /mlwatch_drift_min_samples/, /increase\([^)]*\)\) >= \d+/, /\(mlwatch_predictions_total(?: or .*)?\) >= \d+/];
 
 /** GitHub's anchor for a markdown heading. */
 export function githubSlug(heading: string): string {
@@ -115,7 +117,7 @@ function descriptionProblems(at: string, name: string, description: string | und
   if (!description) return [`${at}: no description`];
   const problems: string[] = [];
   if (!description.includes('{{')) problems.push(`${at}: description is not templated`);
-  if (name !== 'MLWatchDown' && !description.includes('{{ $labels.model }}')) problems.push(`${at}: description does not name the model`);
+  if (!INSTANCE_ALERTS.includes(name) && !description.includes('{{ $labels.model }}')) problems.push(`${at}: description does not name the model`);
   if (!description.includes('{{ $labels.instance }}')) problems.push(`${at}: description does not name the instance`);
   if (FEATURE_ALERTS.includes(name) && !description.includes('{{ $labels.feature }}')) problems.push(`${at}: description does not name the feature`);
   if (!VALUE_FREE.includes(name) && !description.includes('$value')) problems.push(`${at}: description does not give the value`);
@@ -141,7 +143,7 @@ function exprProblems(at: string, name: string, expr: string, metrics: Set<strin
 /** Labels a firing alert must carry (the unit tests prove the rules keep them). */
 function requiredLabels(alert: string): string[] {
   const labels = ['severity', 'team', 'job', 'instance'];
-  if (alert !== 'MLWatchDown') labels.push('model');
+  if (!INSTANCE_ALERTS.includes(alert)) labels.push('model');
   if (FEATURE_ALERTS.includes(alert)) labels.push('feature');
   return labels;
 }

@@ -10,6 +10,7 @@ import { githubSlug, lintAlertRules, runbookAnchors, type RuleTestFile } from '.
 
 const CONTRACT = [
   'MLWatchDown',
+  'MLWatchCollectorFailing',
   'MLWatchFeatureDriftWarning',
   'MLWatchFeatureDriftCritical',
   'MLWatchPredictionDrift',

@@ -128,7 +128,7 @@ export function trainingCsv(rows: number, seed: number): string {
 
 export function shopConfigYaml(drift: DriftSettings): string {
   return `ingest: { listen: "127.0.0.1:0" }
-metrics: { listen: "127.0.0.1:0" }
+metrics: { listen: "127.0.0.1:0", shutdown_grace_seconds: 0 }
 logging: { level: silent }
 defaults:
   drift:

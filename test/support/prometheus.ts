@@ -38,6 +38,8 @@ export interface PrometheusOptions {
   targetLabels?: Record<string, string>;
   /** Absolute paths of rule files to load. */
   ruleFiles?: string[];
+  /** Scrape jobs written as given (scheme, tls_config, basic_auth...), after the `targets` job if that has targets. */
+  scrapeConfigs?: Record<string, unknown>[];
   /** How long to wait for /-/ready. */
   readyTimeoutMs?: number;
 }
@@ -111,7 +113,10 @@ export function prometheusConfig(options: PrometheusOptions): string {
     global: { scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' },
     ...(options.ruleFiles && options.ruleFiles.length > 0 ? { rule_files: options.ruleFiles } : {}),
     scrape_configs: [
-      { job_name: options.job ?? 'mlwatch', static_configs: [{ targets: options.targets, ...(options.targetLabels ? { labels: options.targetLabels } : {}) }] },
+      ...(options.targets.length > 0 || !options.scrapeConfigs
+        ? [{ job_name: options.job ?? 'mlwatch', static_configs: [{ targets: options.targets, ...(options.targetLabels ? { labels: options.targetLabels } : {}) }] }]
+        : []),
+      ...(options.scrapeConfigs ?? []),
     ],
   };
   return dump(config);

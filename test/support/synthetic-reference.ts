@@ -129,7 +129,8 @@ export function testConfig(models: ModelConfig[] = [testModel()]): Config {
   return {
     source_path: '/nonexistent/mlwatch.yaml',
     ingest: { ...DEFAULT_INGEST, listen: { host: '127.0.0.1', port: 0 }, max_body_bytes: 64 * 1024, max_batch_events: 100, max_reported_errors: 3 },
-    metrics: { listen: { host: '127.0.0.1', port: 0 }, latency_buckets_seconds: [0.01, 0.1, 1], max_label_value_bytes: DEFAULT_METRICS.max_label_value_bytes },
+    // No shutdown grace: in-process tests close sidecars they no longer scrape.
+    metrics: { listen: { host: '127.0.0.1', port: 0 }, latency_buckets_seconds: [0.01, 0.1, 1], max_label_value_bytes: DEFAULT_METRICS.max_label_value_bytes, shutdown_grace_seconds: 0 },
     logging: { level: 'silent', log_feature_values: false },
     kserve: { pairing_ttl_seconds: 30, max_pending: 1000, max_pending_bytes: 1024 * 1024 },
     models,
