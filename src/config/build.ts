@@ -90,10 +90,11 @@ function buildModel(raw: RawModel, defaults: ModelDefaults, folder: string): Mod
 }
 
 function buildVariants(raw: RawVariants | undefined): VariantsConfig {
-  if (raw === undefined) return { names: [], ...DEFAULT_VARIANT_PAIRING };
-  if (Array.isArray(raw)) return { names: [...raw], ...DEFAULT_VARIANT_PAIRING };
+  if (raw === undefined) return { names: [], shadows: [], ...DEFAULT_VARIANT_PAIRING };
+  if (Array.isArray(raw)) return { names: [...raw], shadows: [], ...DEFAULT_VARIANT_PAIRING };
   return {
     names: [...raw.names],
+    shadows: [...(raw.shadows ?? [])],
     pairing_ttl_seconds: raw.pairing_ttl_seconds ?? DEFAULT_VARIANT_PAIRING.pairing_ttl_seconds,
     max_pending_pairs: raw.max_pending_pairs ?? DEFAULT_VARIANT_PAIRING.max_pending_pairs,
   };

@@ -77,5 +77,13 @@ function variantsProblems(variants: unknown, at: PathSegment[]): Problem[] {
     if (first !== undefined) problems.push(problem([...path, k], `duplicate variant "${name}" (first at index ${first})`));
     else seen.set(name, k);
   });
+  const shadows = Array.isArray(variants) ? undefined : field(variants, 'shadows');
+  if (Array.isArray(shadows)) {
+    shadows.forEach((shadow: unknown, k) => {
+      if (typeof shadow !== 'string') return;
+      if (shadow === names[0]) problems.push(problem([...at, 'shadows', k], `"${shadow}" is the default variant (the first name); a shadow is another variant that scores the same requests`));
+      else if (!seen.has(shadow)) problems.push(problem([...at, 'shadows', k], `"${shadow}" is not one of the variant names (${names.filter((n) => typeof n === 'string').join(', ')})`));
+    });
+  }
   return problems;
 }

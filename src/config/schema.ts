@@ -58,7 +58,7 @@ export interface RawSegment {
   edges?: number[];
 }
 
-export type RawVariants = string[] | { names: string[]; pairing_ttl_seconds?: number; max_pending_pairs?: number };
+export type RawVariants = string[] | { names: string[]; shadows?: string[]; pairing_ttl_seconds?: number; max_pending_pairs?: number };
 
 export interface RawModelKserve {
   inference_service?: string;
@@ -182,9 +182,12 @@ const variantNames: SchemaObject = { type: 'array', items: labelName, minItems: 
 const variants: SchemaObject = {
   oneOf: [
     variantNames,
-    mapping({ names: variantNames, pairing_ttl_seconds: integerFrom(1, 86_400), max_pending_pairs: integerFrom(1, 10_000_000) }, ['names']),
+    mapping(
+      { names: variantNames, shadows: { type: 'array', items: labelName }, pairing_ttl_seconds: integerFrom(1, 86_400), max_pending_pairs: integerFrom(1, 10_000_000) },
+      ['names'],
+    ),
   ],
-  [EXPECTED_KEYWORD]: 'a list of variant names, the default first (e.g. [champion, canary]), or { names: [...], pairing_ttl_seconds, max_pending_pairs }',
+  [EXPECTED_KEYWORD]: 'a list of variant names, the default first (e.g. [champion, canary]), or { names: [...], shadows: [...], pairing_ttl_seconds, max_pending_pairs }',
 };
 
 const maxVersions = integerFrom(1, 50);

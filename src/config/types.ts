@@ -77,7 +77,12 @@ export interface SegmentConfig {
 export interface VariantsConfig {
   /** Variant names; the first is the default (events without `variant`, and the one others are compared with). Empty: no variants. */
   names: string[];
-  /** Predictions of two variants with the same event id are paired within this many seconds. */
+  /**
+   * Variants that score the same requests as the default one (shadows): their predictions are
+   * paired with the default variant's by event id. Others (a canary) serve other requests.
+   */
+  shadows: string[];
+  /** A shadow's prediction and the default variant's of the same id are paired within this many seconds. */
   pairing_ttl_seconds: number;
   /** At most this many predictions wait for their pair; the oldest go first. */
   max_pending_pairs: number;

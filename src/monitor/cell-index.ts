@@ -42,6 +42,8 @@ export class CellIndex {
   readonly sliced: boolean;
   readonly segments: Segment[];
   readonly keys: CellKey[];
+  /** Indexes of the shadow variants (paired with the default by event id). */
+  readonly shadows: ReadonlySet<number>;
   private readonly variantByName: Map<string, number>;
 
   constructor(model: ModelConfig, layout: ModelLayout) {
@@ -49,6 +51,7 @@ export class CellIndex {
     this.sliced = configured.length > 0;
     this.variantNames = this.sliced ? [...configured, OTHER_CATEGORY] : [''];
     this.variantByName = new Map(configured.map((name, i) => [name, i]));
+    this.shadows = new Set(model.variants.shadows.map((name) => this.variantByName.get(name)).filter((v): v is number => v !== undefined));
     this.keys = this.variantNames.map((_, variant) => ({ variant, segment: -1, value: -1 }));
     this.segments = model.segments.map((config, segment) => {
       const slot = layout.slots.find((s) => s.name === config.feature && s !== layout.prediction);

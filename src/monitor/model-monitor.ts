@@ -68,7 +68,7 @@ export class ModelMonitor {
     this.resolveLatency(e.latency_ms);
     const variant = this.applyToCells(e.variant);
     const pairing = this.state.pairing;
-    if (pairing !== null && e.id !== undefined) {
+    if (pairing !== null && e.id !== undefined && (variant === this.state.index.defaultVariant || this.state.index.shadows.has(variant))) {
       const slot = layout.prediction;
       const score = slot.kind === 'numeric' && outcome.codes[slot.index] >= 0 ? outcome.values[slot.index] : NaN;
       pairing.add(String(e.id), variant, outcome.predictedClass, score, this.state.nowMs);

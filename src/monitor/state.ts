@@ -46,7 +46,8 @@ export class ModelState {
     this.model = variants.length === 1 ? variants[0] : new CellSum(layout, variants);
     this.nowMs = nowMs;
     const pairing = model.variants;
-    this.pairing = this.index.sliced
+    // Only shadows score the default variant's requests: without them there is nothing to pair.
+    this.pairing = this.index.shadows.size > 0
       ? new PairingStore(this.index.defaultVariant, pairing.pairing_ttl_seconds * 1000, pairing.max_pending_pairs, (variant, same, difference) =>
           this.cells[this.index.variantCell(variant)].countPair(same, difference),
         )

@@ -57,7 +57,7 @@ describe('parseConfig', () => {
           reference_build: { bins: 10, top_categories: 50, prediction_column: 'prediction', min_segment_rows: 200, na_values: [...DEFAULT_NA_VALUES] },
           max_versions: 5,
           segments: [],
-          variants: { names: [], pairing_ttl_seconds: 60, max_pending_pairs: 100_000 },
+          variants: { names: [], shadows: [], pairing_ttl_seconds: 60, max_pending_pairs: 100_000 },
           max_cells: 64,
           kserve: { inference_service: 'credit', logger_mode: 'all', prediction: 'auto' },
         },

@@ -88,7 +88,7 @@ describe.skipIf(!gate.available)('every dashboard query returns data from a live
     fixture = await createModelFixture({
       drift: { window_seconds: 60, sub_windows: 6, min_samples: 100, compute_interval_seconds: 1 },
       // Slices, so the segment and variant panels have series to show.
-      modelYaml: '    segments:\n      - { feature: country }\n    variants: [champion, canary, shadow]\n',
+      modelYaml: '    segments:\n      - { feature: country }\n    variants: { names: [champion, canary, shadow], shadows: [shadow] }\n',
     });
     sidecar = await startSidecar(fixture.config, {
       ingestListen: { host: '127.0.0.1', port: 0 },

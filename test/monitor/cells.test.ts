@@ -17,7 +17,7 @@ const PRICE_EDGES = [80, 120];
 
 function slicedModel(): ModelConfig {
   return testModel({
-    variants: { names: VARIANTS, pairing_ttl_seconds: 60, max_pending_pairs: 1000 },
+    variants: { names: VARIANTS, shadows: ['canary', 'shadow'], pairing_ttl_seconds: 60, max_pending_pairs: 1000 },
     segments: [{ feature: 'country' }, { feature: 'price', edges: PRICE_EDGES }],
   });
 }
@@ -170,8 +170,20 @@ describe('variant pairing', () => {
     expect(m.state.pairing?.size).toBe(4); // 1, 2 and x4 keep the default's prediction for later variants; 3 waits
   });
 
+  it('pairs only the variants configured as shadows (a canary serves other requests)', () => {
+    const onlyShadow = { ...model, variants: { ...model.variants, shadows: ['shadow'] } };
+    const m = new ModelMonitor(onlyShadow, ref, [0.01], NOW);
+    for (const variant of ['champion', 'canary', 'shadow']) m.record({ id: 'r1', variant, features: {}, prediction: { score: 0.5 } });
+    const { cells, index } = m.state;
+    expect(cells[index.variantCell(1)].pairs.paired).toBe(0);
+    expect(cells[index.variantCell(2)].pairs.paired).toBe(1);
+    // Without shadows nothing waits for a pair at all.
+    const none = new ModelMonitor({ ...model, variants: { ...model.variants, shadows: [] } }, ref, [0.01], NOW);
+    expect(none.state.pairing).toBeNull();
+  });
+
   it('counts a waiting prediction as expired after the TTL and as evicted beyond the bound', () => {
-    const small = { ...model, variants: { names: VARIANTS, pairing_ttl_seconds: 10, max_pending_pairs: 2 } };
+    const small = { ...model, variants: { names: VARIANTS, shadows: ['canary', 'shadow'], pairing_ttl_seconds: 10, max_pending_pairs: 2 } };
     const m = new ModelMonitor(small, ref, [0.01], NOW);
     const send = (id: string): void => void m.record({ id, variant: 'canary', features: {}, prediction: { score: 0.5 } });
     send('a');

@@ -36,7 +36,7 @@ function jsOracle(ref: number[], win: number[]): number {
 const NOW = 1_800_000_000_000;
 
 function fleet(minSamples: number): Fleet {
-  const model = testModel({ variants: { names: ['champion', 'canary'], pairing_ttl_seconds: 60, max_pending_pairs: 100 } });
+  const model = testModel({ variants: { names: ['champion', 'canary'], shadows: [], pairing_ttl_seconds: 60, max_pending_pairs: 100 } });
   model.drift.min_samples = minSamples;
   const random = seededRandom(2);
   const scores = Array.from({ length: 4000 }, () => random());

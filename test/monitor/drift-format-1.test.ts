@@ -27,7 +27,7 @@ interface Window {
 }
 const fixture = JSON.parse(readFileSync(new URL('window.json', FIXTURE), 'utf8')) as Window;
 // The fixture's config predates slices: no segments, no variants.
-const sliceDefaults: Pick<ModelConfig, 'segments' | 'variants' | 'max_cells'> = { segments: [], variants: { names: [], ...DEFAULT_VARIANT_PAIRING }, max_cells: DEFAULT_MAX_CELLS };
+const sliceDefaults: Pick<ModelConfig, 'segments' | 'variants' | 'max_cells'> = { segments: [], variants: { names: [], shadows: [], ...DEFAULT_VARIANT_PAIRING }, max_cells: DEFAULT_MAX_CELLS };
 fixture.model = Object.assign(sliceDefaults, fixture.model);
 
 function scoresOf(reference: Reference): Float64Array {

@@ -41,7 +41,7 @@ export function makeModel(options: {
     },
     max_versions: 5,
     segments: [],
-    variants: { names: [], pairing_ttl_seconds: 60, max_pending_pairs: 100_000 },
+    variants: { names: [], shadows: [], pairing_ttl_seconds: 60, max_pending_pairs: 100_000 },
     max_cells: 64,
   };
 }

@@ -99,7 +99,7 @@ export function testModel(overrides: Partial<ModelConfig> = {}): ModelConfig {
     reference_build: { bins: 10, top_categories: 50, prediction_column: 'prediction', min_segment_rows: 200, na_values: [] },
     max_versions: 3,
     segments: [],
-    variants: { names: [], pairing_ttl_seconds: 60, max_pending_pairs: 100_000 },
+    variants: { names: [], shadows: [], pairing_ttl_seconds: 60, max_pending_pairs: 100_000 },
     max_cells: 64,
     kserve: { inference_service: 'shop', logger_mode: 'all', prediction: 'auto' },
     ...overrides,
