@@ -8,6 +8,7 @@ import type {
   DriftThresholds,
   FeatureType,
   LoggingConfig,
+  NoiseQuantile,
   NumericDriftMethod,
   Task,
 } from './types.js';
@@ -39,6 +40,7 @@ export interface RawDrift {
   compute_interval_seconds?: number;
   decision_method?: { numeric?: NumericDriftMethod; categorical?: CategoricalDriftMethod };
   thresholds?: Partial<DriftThresholds>;
+  noise_quantile?: NoiseQuantile;
 }
 
 export interface RawReferenceBuild {
@@ -117,6 +119,7 @@ const drift = mapping({
     categorical: { enum: [...CATEGORICAL_DRIFT_METHODS] },
   }),
   thresholds,
+  noise_quantile: { enum: [0.99, 0.999], [EXPECTED_KEYWORD]: '0.99 or 0.999 (the noise level a score must also reach)' },
 });
 
 const referenceBuild = mapping({

@@ -2,11 +2,14 @@
 // typed arrays the hot path writes. Built once at start-up from the config and the
 // reference; nothing here runs per event.
 import { createBinLookup, type BinLookup } from '../stats/bin-lookup.js';
-import type { FeatureConfig, ModelConfig } from '../config/types.js';
+import { CATEGORICAL_METHODS, NUMERIC_METHODS, fineToCoarse } from '../stats/slot-scores.js';
+import type { FeatureConfig, ModelConfig, NoiseQuantile } from '../config/types.js';
 import {
   OTHER_CATEGORY,
   type CategoricalSketch,
   type FeatureSketch,
+  type NoiseGrid,
+  type NoiseLevels,
   type NumericSketch,
   type Reference,
 } from '../reference/types.js';
@@ -32,6 +35,14 @@ interface SlotBase {
   binOffset: number;
   /** Bins of this slot. */
   binCount: number;
+  /** The reference's noise levels at the configured noise_quantile; null when it has none (format_version 1). */
+  noise: SlotNoise | null;
+}
+
+/** One noise level per grid window size, per method in the slot's score order. */
+export interface SlotNoise {
+  windows: Float64Array;
+  levels: Float64Array[];
 }
 
 export interface NumericSlot extends SlotBase {
@@ -92,9 +103,9 @@ export function buildLayout(model: ModelConfig, reference: Reference): ModelLayo
   const slots: Slot[] = [];
   const cursor = { bins: 0, tails: 0 };
   for (const feature of model.features) {
-    slots.push(makeSlot(feature.name, slots.length, reference.features[feature.name], feature, model, cursor));
+    slots.push(makeSlot(feature.name, slots.length, reference.features[feature.name], feature, model, reference, cursor));
   }
-  const prediction = makeSlot('', slots.length, reference.prediction, null, model, cursor);
+  const prediction = makeSlot('', slots.length, reference.prediction, null, model, reference, cursor);
   slots.push(prediction);
   const classNames = [...model.classes, OTHER_CATEGORY];
   const classIndex = new Map(model.classes.map((name, i) => [name, i] as [string, number]));
@@ -117,18 +128,31 @@ function makeSlot(
   sketch: FeatureSketch | undefined,
   feature: FeatureConfig | null,
   model: ModelConfig,
+  reference: Reference,
   cursor: { bins: number; tails: number },
 ): Slot {
   if (sketch === undefined) {
     // checkReferenceMatchesModel runs before this; reaching here is a programming error.
     throw new Error(`reference for model "${model.name}" has no sketch for feature "${name}"`);
   }
+  const noise = slotNoise(reference.noise, sketch, model.drift.noise_quantile);
   const slot =
     sketch.kind === 'numeric'
-      ? numericSlot(name, index, sketch, feature?.range ?? (feature ? undefined : model.prediction.range), cursor)
-      : categoricalSlot(name, index, sketch, feature, model, cursor);
+      ? numericSlot(name, index, sketch, feature?.range ?? (feature ? undefined : model.prediction.range), cursor, noise)
+      : categoricalSlot(name, index, sketch, feature, model, cursor, noise);
   cursor.bins += slot.binCount;
   return slot;
+}
+
+function slotNoise(grid: NoiseGrid | undefined, sketch: FeatureSketch, quantile: NoiseQuantile): SlotNoise | null {
+  const stored = sketch.noise as Partial<Record<string, NoiseLevels>> | undefined;
+  if (grid === undefined || stored === undefined) return null;
+  const methods: readonly string[] = sketch.kind === 'numeric' ? NUMERIC_METHODS : CATEGORICAL_METHODS;
+  const levels = methods.map((method) => {
+    const pair = stored[method] as NoiseLevels;
+    return Float64Array.from(quantile === 0.99 ? pair.q99 : pair.q999);
+  });
+  return { windows: Float64Array.from(grid.windows), levels };
 }
 
 function numericSlot(
@@ -137,17 +161,10 @@ function numericSlot(
   sketch: NumericSketch,
   range: [number, number] | undefined,
   cursor: { bins: number; tails: number },
+  noise: SlotNoise | null,
 ): NumericSlot {
   const fineEdges = Float64Array.from(sketch.fine_edges);
   const coarseEdges = Float64Array.from(sketch.edges);
-  const coarseEnd = new Int32Array(coarseEdges.length + 1);
-  // Fine bin f belongs to the coarse bin whose upper edge is the first coarse edge >= fineEdges[f].
-  let coarse = 0;
-  for (let f = 0; f < fineEdges.length; f++) {
-    while (coarse < coarseEdges.length && coarseEdges[coarse] < fineEdges[f]) coarseEnd[coarse++] = f;
-  }
-  while (coarse < coarseEdges.length) coarseEnd[coarse++] = fineEdges.length;
-  coarseEnd[coarseEdges.length] = fineEdges.length + 1;
   const slot: NumericSlot = {
     kind: 'numeric',
     name,
@@ -157,13 +174,14 @@ function numericSlot(
     fineEdges,
     fineLookup: createBinLookup(fineEdges),
     coarseEdges,
-    coarseEnd,
+    coarseEnd: fineToCoarse(fineEdges, coarseEdges),
     rangeMin: range ? range[0] : sketch.summary.min,
     rangeMax: range ? range[1] : sketch.summary.max,
     tailOffset: cursor.tails,
     referenceFineCounts: Float64Array.from(sketch.fine_counts),
     referenceCoarseCounts: Float64Array.from(sketch.counts),
     referenceStd: sketch.summary.std,
+    noise,
   };
   cursor.tails += 2;
   return slot;
@@ -176,6 +194,7 @@ function categoricalSlot(
   feature: FeatureConfig | null,
   model: ModelConfig,
   cursor: { bins: number; tails: number },
+  noise: SlotNoise | null,
 ): CategoricalSlot {
   const categories = [...sketch.categories.map((c) => c.value), OTHER_CATEGORY];
   const otherBin = categories.length - 1;
@@ -202,5 +221,6 @@ function categoricalSlot(
     trueCode: codes.get('true') ?? otherBin | OUT_OF_RANGE_FLAG,
     falseCode: codes.get('false') ?? otherBin | OUT_OF_RANGE_FLAG,
     referenceCounts: Float64Array.from([...sketch.categories.map((c) => c.count), sketch.other_count]),
+    noise,
   };
 }

@@ -1,19 +1,26 @@
-// Reading and writing reference files. A file is loaded only if it is a reference of
-// the version this mlwatch reads, structurally sound and unmodified since it was built
-// (its checksum); anything else is a ReferenceLoadError that says what to do.
+// Reading and writing reference files. A file is loaded only if it is a reference of a
+// version this mlwatch reads (1, without noise levels, or 2), within the size limits,
+// structurally sound and unmodified since it was built (its checksum); anything else is a
+// ReferenceLoadError that says what to do.
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { referenceChecksum } from './checksum.js';
+import { referenceLimitProblems } from './limits.js';
 import { isReference, referenceProblems } from './structure.js';
-import { REFERENCE_FORMAT, REFERENCE_FORMAT_VERSION, type Reference } from './types.js';
+import { READABLE_FORMAT_VERSIONS, REFERENCE_FORMAT, REFERENCE_FORMAT_VERSION, type Reference } from './types.js';
 
 export { referenceChecksum } from './checksum.js';
 
 export class ReferenceLoadError extends Error {
-  constructor(message: string) {
-    super(message);
+  /** One line per problem (the message joins them); most errors are a single problem. */
+  readonly problems: string[];
+
+  constructor(messageOrProblems: string | string[]) {
+    const problems = typeof messageOrProblems === 'string' ? [messageOrProblems] : messageOrProblems;
+    super(problems.join('\n'));
     this.name = 'ReferenceLoadError';
+    this.problems = problems;
   }
 }
 
@@ -35,6 +42,8 @@ export async function loadReference(path: string): Promise<Reference> {
     throw new ReferenceLoadError(`reference file ${path} is not valid JSON (truncated or damaged?); ${REBUILD}`);
   }
   checkFormat(path, parsed);
+  const tooLarge = referenceLimitProblems(parsed);
+  if (tooLarge.length > 0) throw new ReferenceLoadError(tooLarge.map((p) => `reference file ${path}: ${p}`));
   const problems = referenceProblems(parsed);
   if (problems.length > 0 || !isReference(parsed)) {
     throw new ReferenceLoadError(`reference file ${path} is malformed: ${problems.join('; ')}; ${REBUILD}`);
@@ -54,10 +63,10 @@ function checkFormat(path: string, parsed: unknown): void {
     throw new ReferenceLoadError(`${path} is not an mlwatch reference (expected "format": "${REFERENCE_FORMAT}"); build one with "mlwatch reference build"`);
   }
   const version = record.format_version;
-  if (version !== REFERENCE_FORMAT_VERSION) {
+  if (typeof version !== 'number' || !READABLE_FORMAT_VERSIONS.includes(version)) {
     const newer = typeof version === 'number' && version > REFERENCE_FORMAT_VERSION;
     throw new ReferenceLoadError(
-      `reference file ${path} has format_version ${JSON.stringify(version)}, but this mlwatch reads version ${REFERENCE_FORMAT_VERSION}; ` +
+      `reference file ${path} has format_version ${JSON.stringify(version)}, but this mlwatch reads versions ${READABLE_FORMAT_VERSIONS.join(' and ')}; ` +
         (newer ? `upgrade mlwatch, or ${REBUILD} using this one` : REBUILD),
     );
   }

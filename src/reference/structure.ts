@@ -1,6 +1,8 @@
 // Structural validation of a parsed reference file: every field's type, and the
 // invariants the monitor relies on (strictly increasing edges, one count per bin, fine
-// edges containing the coarse ones, counts that add up). Returns problems by path.
+// edges containing the coarse ones, counts that add up, one noise level per window size).
+// Returns problems by path. Sizes beyond what mlwatch reads are limits.ts's.
+import { noiseGridProblems, sketchNoiseProblems } from './noise-structure.js';
 import { OTHER_CATEGORY, type Reference } from './types.js';
 
 type Json = Record<string, unknown>;
@@ -33,12 +35,18 @@ export function referenceProblems(value: unknown): string[] {
   if (typeof value.checksum !== 'string' || !/^[0-9a-f]{64}$/.test(value.checksum)) {
     problems.add('checksum', 'expected 64 lowercase hex digits (sha256)');
   }
+  const add = (path: string, what: string): void => problems.add(path, what);
+  const windows = noiseGridProblems(add, value);
+  const check = (path: string, sketch: unknown): void => {
+    checkSketch(problems, path, sketch, rows);
+    if (isObject(sketch)) sketchNoiseProblems(add, path, sketch, windows, value.format_version);
+  };
   if (!isObject(value.features)) {
     problems.add('features', 'expected an object of feature sketches');
   } else {
-    for (const [name, sketch] of Object.entries(value.features)) checkSketch(problems, `features.${name}`, sketch, rows);
+    for (const [name, sketch] of Object.entries(value.features)) check(`features.${name}`, sketch);
   }
-  checkSketch(problems, 'prediction', value.prediction, rows);
+  check('prediction', value.prediction);
   return problems.list;
 }
 

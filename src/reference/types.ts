@@ -7,9 +7,32 @@
 // only values at or below it), the last is (edges[n-1], +Inf) (above the maximum).
 // With n edges there are n + 1 bins.
 
+import type { CategoricalDriftMethod, NumericDriftMethod } from '../config/types.js';
+
 export const REFERENCE_FORMAT = 'mlwatch-reference';
-export const REFERENCE_FORMAT_VERSION = 1;
+/** The version `mlwatch reference build` writes: 2 adds the noise levels. */
+export const REFERENCE_FORMAT_VERSION = 2;
+/** Versions `mlwatch serve` reads; a version 1 file has no noise levels (threshold-only decisions). */
+export const READABLE_FORMAT_VERSIONS: readonly number[] = [1, 2];
 export const OTHER_CATEGORY = '__other__';
+
+/**
+ * Upper quantiles of a method's score over stationary windows of n values, one per n of the
+ * reference's noise grid (`Reference.noise.windows`): q99 the 99% and q999 the 99.9% quantile.
+ * For chi2_pvalue, where drift is a SMALL p-value, the 1% and 0.1% lower quantiles instead.
+ */
+export interface NoiseLevels {
+  q99: number[];
+  q999: number[];
+}
+
+/** How the noise levels were estimated (src/reference/noise.ts). */
+export interface NoiseGrid {
+  /** Window sizes n, ascending. */
+  windows: number[];
+  /** Simulated windows per n. */
+  replicates: number;
+}
 
 export interface NumericSummary {
   /** Non-null, finite values seen. */
@@ -44,6 +67,8 @@ export interface NumericSketch {
    */
   fine_edges: number[];
   fine_counts: number[];
+  /** Noise levels per method (format_version 2; absent in version 1). */
+  noise?: Record<NumericDriftMethod, NoiseLevels>;
 }
 
 export interface CategoricalSketch {
@@ -56,6 +81,8 @@ export interface CategoricalSketch {
   categories: { value: string; count: number }[];
   /** Count of values in categories beyond the top ones (the __other__ bin). */
   other_count: number;
+  /** Noise levels per method (format_version 2; absent in version 1). */
+  noise?: Record<CategoricalDriftMethod, NoiseLevels>;
 }
 
 export type FeatureSketch = NumericSketch | CategoricalSketch;
@@ -75,6 +102,8 @@ export interface Reference {
   features: Record<string, FeatureSketch>;
   /** The model output: numeric (score/value) or categorical (class). */
   prediction: FeatureSketch;
+  /** The grid of the sketches' noise levels (format_version 2; absent in version 1). */
+  noise?: NoiseGrid;
   /** sha256 (hex) of the canonical JSON of this object without the checksum field. */
   checksum: string;
 }

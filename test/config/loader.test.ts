@@ -44,6 +44,7 @@ describe('parseConfig', () => {
             compute_interval_seconds: 10,
             decision_method: { numeric: 'psi', categorical: 'jensen_shannon' },
             thresholds: DEFAULT_THRESHOLDS,
+            noise_quantile: 0.999,
           },
           reference_build: { bins: 10, top_categories: 50, prediction_column: 'prediction' },
           max_versions: 5,
@@ -77,8 +78,9 @@ describe('parseConfig', () => {
       sub_windows: 10,
       min_samples: 100,
       compute_interval_seconds: 10,
-      decision_method: { numeric: 'psi', categorical: 'jensen_shannon' },
+      decision_method: { numeric: 'jensen_shannon', categorical: 'jensen_shannon' },
       thresholds: DEFAULT_THRESHOLDS,
+      noise_quantile: 0.999,
     });
     expect(model.reference_build).toStrictEqual({ bins: 10, top_categories: 50, prediction_column: 'prediction' });
     expect(model.max_versions).toBe(5);
@@ -105,6 +107,7 @@ describe('parseConfig', () => {
       compute_interval_seconds: 10,
       decision_method: { numeric: 'ks', categorical: 'chebyshev' },
       thresholds: { ...DEFAULT_THRESHOLDS, psi: 0.3, ks: 0.05 },
+      noise_quantile: 0.999,
     });
     expect(model.reference_build).toStrictEqual({ bins: 20, top_categories: 7, prediction_column: 'score' });
     expect(model.max_versions).toBe(3);

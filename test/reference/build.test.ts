@@ -58,7 +58,7 @@ describe('buildReference on a seeded synthetic dataset', () => {
   it('records the build parameters and the row count', () => {
     expect(fromCsv).toMatchObject({
       format: REFERENCE_FORMAT,
-      format_version: 1,
+      format_version: 2,
       model: 'credit',
       created_at: NOW.toISOString(),
       source: 'train.csv',

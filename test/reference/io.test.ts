@@ -80,8 +80,8 @@ describe('writeReference and loadReference', () => {
   });
 
   it('rejects another format version, saying what to do', async () => {
-    expectLoadError(await loadEdited(editObject((r) => (r.format_version = 2), true)), /format_version 2, but this mlwatch reads version 1; upgrade mlwatch, or rebuild/);
-    expectLoadError(await loadEdited(editObject((r) => (r.format_version = 0), true)), /format_version 0, but this mlwatch reads version 1; rebuild it/);
+    expectLoadError(await loadEdited(editObject((r) => (r.format_version = 3), true)), /format_version 3, but this mlwatch reads versions 1 and 2; upgrade mlwatch, or rebuild/);
+    expectLoadError(await loadEdited(editObject((r) => (r.format_version = 0), true)), /format_version 0, but this mlwatch reads versions 1 and 2; rebuild it/);
   });
 
   it('rejects a truncated file', async () => {

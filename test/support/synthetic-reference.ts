@@ -2,10 +2,11 @@
 // monitor and metrics tests don't depend on the t-digest build.
 import type { Config, ModelConfig } from '../../src/config/types.js';
 import { binIndex } from '../../src/stats/bins.js';
+import { noiseGrid } from '../../src/reference/noise.js';
+import { estimateNoise } from '../../src/reference/noise-pool.js';
 import {
   FINE_BINS,
   REFERENCE_FORMAT,
-  REFERENCE_FORMAT_VERSION,
   type CategoricalSketch,
   type NumericSketch,
   type Reference,
@@ -58,7 +59,8 @@ export function syntheticReference(
 ): Reference {
   return {
     format: REFERENCE_FORMAT,
-    format_version: REFERENCE_FORMAT_VERSION,
+    // Version 1: no noise levels (threshold-only decisions) unless withNoiseLevels adds them.
+    format_version: 1,
     model: model.name,
     created_at: '2026-11-01T00:00:00.000Z',
     source: 'synthetic',
@@ -69,6 +71,22 @@ export function syntheticReference(
     features,
     prediction,
     checksum: 'synthetic',
+  };
+}
+
+/** The reference as format_version 2, with the noise levels the builder would simulate (real simulation, seeded). */
+export async function withNoiseLevels(reference: Reference): Promise<Reference> {
+  const grid = noiseGrid();
+  const names = [...Object.keys(reference.features), ''];
+  const sketches = [...Object.values(reference.features), reference.prediction];
+  const noise = await estimateNoise(sketches.map((sketch, i) => ({ sketch, seed: 1000 + i * 7919 + names[i].length })), grid);
+  const withNoise = sketches.map((sketch, i) => ({ ...sketch, noise: noise[i] }) as NumericSketch | CategoricalSketch);
+  return {
+    ...reference,
+    format_version: 2,
+    noise: grid,
+    features: Object.fromEntries(names.slice(0, -1).map((name, i) => [name, withNoise[i]])),
+    prediction: withNoise[withNoise.length - 1],
   };
 }
 
@@ -94,6 +112,7 @@ export function testModel(overrides: Partial<ModelConfig> = {}): ModelConfig {
       compute_interval_seconds: 1,
       decision_method: { numeric: 'psi', categorical: 'jensen_shannon' },
       thresholds: { psi: 0.2, jensen_shannon: 0.1, wasserstein_normalized: 0.1, ks: 0.1, chi2_pvalue: 0.01, chebyshev: 0.1 },
+      noise_quantile: 0.999,
     },
     reference_build: { bins: 10, top_categories: 50, prediction_column: 'prediction' },
     max_versions: 3,
