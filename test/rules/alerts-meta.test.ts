@@ -14,6 +14,8 @@ const CONTRACT = [
   'MLWatchFeatureDriftCritical',
   'MLWatchPredictionDrift',
   'MLWatchDatasetDrift',
+  'MLWatchDriftComputeFailing',
+  'MLWatchDriftStale',
   'MLWatchFeatureNullRateHigh',
   'MLWatchFeatureTypeErrors',
   'MLWatchFeatureOutOfRange',
