@@ -47,6 +47,9 @@ export async function runServe(args: string[]): Promise<number> {
       process.stderr.write(`mlwatch cannot listen: ${(error as Error).message}\n`);
       return 1;
     }
-    throw error;
+    // Anything else failing at start-up is still one line for the operator, not a stack trace.
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`mlwatch cannot start: ${message.split('\n').join('; ')}\n`);
+    return 1;
   }
 }
