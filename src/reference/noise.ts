@@ -149,9 +149,15 @@ export function roundDown(x: number): number {
   return rounded <= x ? rounded : step(x, -1);
 }
 
-/** x's 6-digit mantissa moved one unit in the last place (by string: no Math.pow). */
+/** x's 6-digit rounding moved one unit in the last place (by string: no Math.pow). */
 function step(x: number, direction: 1 | -1): number {
   const [mantissa, exponent] = x.toExponential(DIGITS - 1).split('e');
-  const units = Math.round(Number(mantissa) * 1e5) + direction;
-  return Number(`${units}e${Number(exponent) - (DIGITS - 1)}`);
+  let units = Math.round(Number(mantissa) * 1e5) + direction;
+  let shift = Number(exponent) - (DIGITS - 1);
+  // Down from a power of ten (1.00000eK - 1 unit): the largest 6-digit number below is 9.99999e(K-1).
+  if (units < 1e5) {
+    units = units * 10 + 9;
+    shift -= 1;
+  }
+  return Number(`${units}e${shift}`);
 }

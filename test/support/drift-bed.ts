@@ -49,7 +49,9 @@ export async function buildBed(specs: FeatureSpec[], rows: number, seed: number,
       training[i].push(value);
       return String(value);
     });
-    lines.push([...cells, String(random())].join(','));
+    // A prediction with 11 distinct values: cheap noise levels (its bins are few), as the tests
+    // here judge the features.
+    lines.push([...cells, String(Math.round(random() * 10) / 10)].join(','));
   }
   const dir = await mkdtemp(join(tmpdir(), 'mlwatch-drift-bed-'));
   try {
@@ -104,6 +106,16 @@ export class WindowJudge {
   lastResult(): { scores: Float64Array; noise: Float64Array } {
     return this.drift.result;
   }
+}
+
+/** Shares as a table for the test's report: one row per feature, percent per method. */
+export function shareTable(bed: Bed, shares: number[][]): string {
+  return bed.specs
+    .map((spec, f) => {
+      const slot = buildLayout(bed.model, bed.reference).slots[f];
+      return `${spec.name.padEnd(14)} ${methodsOf(slot).map((method, m) => `${method} ${(100 * shares[f][m]).toFixed(1)}%`).join('  ')}`;
+    })
+    .join('\n');
 }
 
 /** Share of `windows` windows declared drifted, per feature and method. */
