@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConfigCheck } from '../../src/cli/config-check.js';
 import type { CliOutput } from '../../src/cli/output.js';
 import { writeReference } from '../../src/reference/io.js';
-import { FINE_BINS, REFERENCE_FORMAT, REFERENCE_FORMAT_VERSION, type NumericSketch, type Reference } from '../../src/reference/types.js';
+import { FINE_BINS, REFERENCE_FORMAT, type NumericSketch, type Reference } from '../../src/reference/types.js';
 
 /** A numeric sketch of the four values 10, 20, 30, 40 (population std = sqrt(125)). */
 function numericSketch(): NumericSketch {
@@ -22,11 +22,14 @@ function numericSketch(): NumericSketch {
   };
 }
 
-/** The reference of the `credit` model below: 4 training rows. */
+/**
+ * The reference of the `credit` model below: 4 training rows, as a format_version 1 file (no
+ * noise levels: too few rows for meaningful ones), which still loads, with a warning.
+ */
 function creditReference(): Omit<Reference, 'checksum'> {
   return {
     format: REFERENCE_FORMAT,
-    format_version: REFERENCE_FORMAT_VERSION,
+    format_version: 1,
     model: 'credit',
     created_at: '2026-11-19T12:00:00Z',
     source: 'train.csv',
@@ -85,12 +88,14 @@ describe('mlwatch config check', () => {
     await rm(folder, { recursive: true, force: true });
   });
 
-  it('exits 0 and says so when the config and its references are sound', async () => {
-    expect(await check(['--config', configAt('good.yaml')])).toStrictEqual({
-      code: 0,
-      out: 'config OK: 1 models, 3 features; references OK\n',
-      err: '',
-    });
+  it('exits 0 and says so when the config and its references are sound; a reference without noise levels is a warning', async () => {
+    const { code, out, err } = await check(['--config', configAt('good.yaml')]);
+    expect({ code, out }).toStrictEqual({ code: 0, out: 'config OK: 1 models, 3 features; references OK (1 warning above)\n' });
+    expect(err).toBe(
+      `warnings in ${configAt('good.yaml')}:\n  - models[0].reference: the reference (format_version 1) has no noise levels: ` +
+        'drift decisions use the thresholds alone, so small stationary windows are often declared drifted (Jensen-Shannon >= 0.1 in ~80% of 100-value windows), ' +
+        'and mlwatch_feature_drift_noise is not exported. Rebuild it: mlwatch reference build --model credit ...\n',
+    );
   });
 
   it('also takes --config=FILE', async () => {
