@@ -113,6 +113,19 @@ describe('parseConfig', () => {
     expect(model.max_versions).toBe(3);
   });
 
+  it('takes drift.noise_quantile 0.99 or 0.999, and nothing else', () => {
+    const config = parseConfig(yamlWith((file, model) => { model.drift = { noise_quantile: 0.99 }; }), SOURCE);
+    expect(config.models[0].drift.noise_quantile).toBe(0.99);
+    let error: unknown;
+    try {
+      parseConfig(yamlWith((file) => { file.defaults = { drift: { noise_quantile: 0.95 } }; }), SOURCE);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toStrictEqual([expect.stringMatching(/^defaults\.drift\.noise_quantile: must be one of: 0\.99, 0\.999/)]);
+  });
+
   it('gives every model its own copies, so changing one Config never changes another', () => {
     const file = validFile();
     const models = file.models as Record<string, unknown>[];

@@ -3,15 +3,21 @@
 // decision are exported with the scores, at min_samples and only for a reference that has
 // noise levels; a reference without them (format_version 1) still loads and decides on the
 // threshold alone.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { writeReference } from '../../src/reference/io.js';
+import { startSidecar } from '../../src/serve/sidecar.js';
 import { MetricsRegistry, createCollectors } from '../../src/metrics/registry.js';
 import { METHODS_PER_SLOT } from '../../src/monitor/drift.js';
 import { Fleet } from '../../src/monitor/fleet.js';
 import type { CategoricalSlot } from '../../src/monitor/layout.js';
 import type { Reference } from '../../src/reference/types.js';
 import { isDrift, noiseLevelAt } from '../../src/stats/noise-level.js';
-import { normal, seededRandom, testConfig, testReference, withNoiseLevels } from '../support/synthetic-reference.js';
+import { normal, seededRandom, testConfig, testModel, testReference, withNoiseLevels } from '../support/synthetic-reference.js';
 
 const silent = pino({ level: 'silent' });
 let withNoise: Reference;
@@ -131,5 +137,26 @@ describe('noise levels and decisions in /metrics', () => {
     // price decides on PSI (testModel's decision method) against 0.2 alone.
     expect(scraped.get('mlwatch_feature_drifted{model="shop",feature="price"}')).toBe(scores[0] >= thresholds.psi ? 1 : 0);
     expect(Array.from(m.drift.result.noise).every(Number.isNaN)).toBe(true);
+  });
+
+  it('serve loads a format_version 1 reference from its file and logs the warning at start-up', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mlwatch-v1-'));
+    try {
+      const model = { ...testModel(), reference: join(dir, 'reference.json') };
+      const { checksum: _, ...reference } = testReference(model);
+      // The synthetic sketches have no t-digest; one centroid per sketch keeps the file valid.
+      for (const sketch of [...Object.values(reference.features), reference.prediction]) {
+        if (sketch.kind === 'numeric') sketch.digest = [{ mean: sketch.summary.mean, n: sketch.summary.count }];
+      }
+      await writeReference(model.reference, reference);
+      let logs = '';
+      const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => ((logs += chunk.toString('utf8')), done()) });
+      const sidecar = await startSidecar(testConfig([model]), { processMetrics: false, logger: pino({ level: 'info' }, sink) });
+      await sidecar.close();
+      const warnings = logs.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { level: number; msg: string; model?: string });
+      expect(warnings.filter((w) => w.level === 40 && w.model === 'shop' && w.msg.startsWith('models[0].reference: the reference (format_version 1) has no noise levels'))).toHaveLength(1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
