@@ -30,6 +30,8 @@ export interface BuildOptions {
   now?: Date;
   /** A malformed row of the data file, skipped (reported in pass 1 only). */
   onMalformedRow?: (line: number, problem: string) => void;
+  /** Noise levels estimated for `done` of `total` sketches (features and the prediction). */
+  onNoiseProgress?: (done: number, total: number) => void;
 }
 
 export interface BuildResult {
@@ -93,7 +95,7 @@ export async function buildReferenceWithReport(options: BuildOptions): Promise<B
   // Noise levels of every score, per window size: what stationary windows score (noise.ts).
   const grid = noiseGrid();
   const seeds = [...model.features.map((f) => `noise feature ${f.name}`), 'noise prediction'].map(seedFromName);
-  const noise = await estimateNoise(sketches.map((sketch, i) => ({ sketch, seed: seeds[i] })), grid);
+  const noise = await estimateNoise(sketches.map((sketch, i) => ({ sketch, seed: seeds[i] })), grid, options.onNoiseProgress);
   sketches.forEach((sketch, i) => Object.assign(sketch, { noise: noise[i] }));
   const featureSketches: Record<string, FeatureSketch> = {};
   model.features.forEach((feature, i) => {

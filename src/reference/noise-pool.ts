@@ -21,15 +21,29 @@ export type NoiseAnswer = { index: number; noise: SketchNoise } | { index: numbe
 
 const WORKER = new URL('./noise-worker.js', import.meta.url);
 
+/** Called with the sketches done so far (from 0) and their total. */
+export type NoiseProgress = (done: number, total: number) => void;
+
 /** The noise levels of each sketch, in order. */
-export async function estimateNoise(sketches: { sketch: FeatureSketch; seed: number }[], grid: NoiseGrid): Promise<SketchNoise[]> {
+export async function estimateNoise(
+  sketches: { sketch: FeatureSketch; seed: number }[],
+  grid: NoiseGrid,
+  onProgress: NoiseProgress = () => undefined,
+): Promise<SketchNoise[]> {
   const jobs = sketches.map(({ sketch, seed }, index): NoiseJob => ({ index, sketch, seed, grid }));
+  onProgress(0, jobs.length);
   const workers = Math.min(availableParallelism(), jobs.length);
-  if (workers <= 1 || !existsSync(fileURLToPath(WORKER))) return jobs.map((job) => sketchNoise(job.sketch, job.seed, job.grid));
-  return inWorkers(jobs, workers);
+  if (workers <= 1 || !existsSync(fileURLToPath(WORKER))) {
+    return jobs.map((job, i) => {
+      const noise = sketchNoise(job.sketch, job.seed, job.grid);
+      onProgress(i + 1, jobs.length);
+      return noise;
+    });
+  }
+  return inWorkers(jobs, workers, onProgress);
 }
 
-function inWorkers(jobs: NoiseJob[], count: number): Promise<SketchNoise[]> {
+function inWorkers(jobs: NoiseJob[], count: number, onProgress: NoiseProgress): Promise<SketchNoise[]> {
   const results = new Array<SketchNoise>(jobs.length);
   // Largest first, so a big sketch does not start last and leave the other workers idle.
   const queue = [...jobs].sort((a, b) => binsOf(b.sketch) - binsOf(a.sketch));
@@ -55,7 +69,8 @@ function inWorkers(jobs: NoiseJob[], count: number): Promise<SketchNoise[]> {
           return;
         }
         results[answer.index] = answer.noise;
-        if (++done === jobs.length) finish();
+        onProgress(++done, jobs.length);
+        if (done === jobs.length) finish();
         else next(worker);
       });
       worker.on('error', (error) => {
