@@ -4,9 +4,11 @@
 //     restarted in the astronomically unlikely case it passes mean + 10 sd + 1);
 //   - otherwise BTRS, Hörmann (1993), "The generation of binomial random variates", J. Statist.
 //     Comput. Simul. 46: transformed rejection from a pair of uniforms, a box that accepts most
-//     pairs at once, and an exact test of the rest on ln f(k)/f(m) through Stirling's series
-//     (TensorFlow's and JAX's binomial samplers; valid from n·p = 10).
+//     pairs at once, and an exact test of the rest on ln f(k)/f(m) (TensorFlow's and JAX's
+//     binomial samplers; valid from n·p = 10), from a table of ln k! up to 2^20 (the window
+//     sizes of the noise grid fit), beyond it by Stirling's series.
 // p > 1/2 draws n - Binomial(n, 1 - p). Tested against the exact pmf (test/stats/binomial.test.ts).
+import { logGamma } from './gamma.js';
 import type { Uniform } from './uniform.js';
 
 const INVERSION_LIMIT = 10;
@@ -55,6 +57,38 @@ function stirlingTail(k: number): number {
   return (1 / 12 - (1 / 360 - 1 / 1260 / square) / square) / (k + 1);
 }
 
+/** ln k! for k < LOG_FACTORIAL_SIZE, filled on first use (8 MB; ln Γ(k + 1) by Lanczos, ~1e-15 relative). */
+const LOG_FACTORIAL_SIZE = 1 << 20;
+let logFactorial: Float64Array | null = null;
+
+function logFactorials(): Float64Array {
+  if (logFactorial === null) {
+    logFactorial = new Float64Array(LOG_FACTORIAL_SIZE);
+    for (let k = 2; k < LOG_FACTORIAL_SIZE; k++) logFactorial[k] = logGamma(k + 1);
+  }
+  return logFactorial;
+}
+
+/**
+ * ln f(k)/f(m) for Binomial(n, p), r = p/q: ln m! - ln k! + ln (n-m)! - ln (n-k)! + (k - m) ln r;
+ * from the table when n fits in it, else by Stirling's formula with its series tail (fc).
+ */
+function logPmfRatio(n: number, k: number, m: number, r: number): number {
+  if (n < LOG_FACTORIAL_SIZE) {
+    const table = logFactorials();
+    return table[m] - table[k] + table[n - m] - table[n - k] + (k - m) * Math.log(r);
+  }
+  return (
+    (m + 0.5) * Math.log((m + 1) / (r * (n - m + 1))) +
+    (n + 1) * Math.log((n - m + 1) / (n - k + 1)) +
+    (k + 0.5) * Math.log((r * (n - k + 1)) / (k + 1)) +
+    stirlingTail(m) +
+    stirlingTail(n - m) -
+    stirlingTail(k) -
+    stirlingTail(n - k)
+  );
+}
+
 /** BTRS for p <= 1/2 and n·p >= 10: accepts ~80% of uniform pairs by the box test alone. */
 function binomialBtrs(random: Uniform, n: number, p: number): number {
   const spq = Math.sqrt(n * p * (1 - p));
@@ -74,15 +108,7 @@ function binomialBtrs(random: Uniform, n: number, p: number): number {
     const alpha = (2.83 + 5.1 / b) * spq;
     const m = Math.floor((n + 1) * p);
     v = Math.log((v * alpha) / (a / (us * us) + b));
-    const h =
-      (m + 0.5) * Math.log((m + 1) / (r * (n - m + 1))) +
-      (n + 1) * Math.log((n - m + 1) / (n - k + 1)) +
-      (k + 0.5) * Math.log((r * (n - k + 1)) / (k + 1)) +
-      stirlingTail(m) +
-      stirlingTail(n - m) -
-      stirlingTail(k) -
-      stirlingTail(n - k);
-    if (v <= h) return k;
+    if (v <= logPmfRatio(n, k, m, r)) return k;
   }
 }
 

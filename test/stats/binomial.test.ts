@@ -11,18 +11,33 @@ import { chiSquareSurvival } from '../../src/stats/gamma.js';
 import { seededUniform } from '../../src/stats/uniform.js';
 
 const DRAWS = 100_000;
-/** Two BTRS cases get 20x more draws: a box test slightly too generous moves well under 1% of the mass. */
+/** Three BTRS cases get 20x more draws: a box test slightly too generous moves well under 1% of the mass. */
 const MANY_DRAWS = 2_000_000;
 
-const lnFactorialTable: number[] = [0];
+/** ln k! as a plain sum of logs, grown on demand up to TABLE_LIMIT (Kahan-summed: exact to ~1e-16 relative). */
+const TABLE_LIMIT = 6_000_000;
+let lnFactorialTable = new Float64Array(1);
 function lnFactorial(k: number): number {
-  for (let i = lnFactorialTable.length; i <= k; i++) lnFactorialTable.push(lnFactorialTable[i - 1] + Math.log(i));
+  if (k >= lnFactorialTable.length) {
+    const grown = new Float64Array(Math.min(TABLE_LIMIT, Math.max(k + 1, 2 * lnFactorialTable.length)));
+    grown.set(lnFactorialTable);
+    let sum = lnFactorialTable[lnFactorialTable.length - 1];
+    let carry = 0;
+    for (let i = lnFactorialTable.length; i < grown.length; i++) {
+      const y = Math.log(i) - carry;
+      const t = sum + y;
+      carry = t - sum - y;
+      sum = t;
+      grown[i] = sum;
+    }
+    lnFactorialTable = grown;
+  }
   return lnFactorialTable[k];
 }
 
-/** ln C(n, k): from the table of ln k! up to 2e6, else as Σ ln((n - k + i) / i) (small k only). */
+/** ln C(n, k): from the table of ln k! up to 6e6, else as Σ ln((n - k + i) / i) (small k only). */
 function lnChoose(n: number, k: number): number {
-  if (n <= 2_000_000) return lnFactorial(n) - lnFactorial(k) - lnFactorial(n - k);
+  if (n < TABLE_LIMIT) return lnFactorial(n) - lnFactorial(k) - lnFactorial(n - k);
   const j = Math.min(k, n - k);
   if (j > 10_000) throw new Error(`lnChoose(${n}, ${k}): too many terms for the oracle`);
   let sum = 0;
@@ -79,6 +94,7 @@ const CASES: [number, number][] = [
   [2000, 0.01], // n·p = 20
   [5000, 0.2], // n·p·q = 800
   [1_000_000, 0.001],
+  [5_000_000, 0.01], // BTRS beyond the log-factorial table (n >= 2^20): Stirling's formula
   [1_000_000, 0.5],
   [123_457, 0.61803],
   [2_000_000_000, 1e-9], // n·p = 2
@@ -87,6 +103,7 @@ const CASES: [number, number][] = [
 const LARGE_CASES: [number, number][] = [
   [1000, 0.05],
   [1_000_000, 0.3],
+  [2_000_000, 1.5e-5], // beyond the ln k! table, at n·p = 30, where half the pairs reach the exact test
 ];
 
 describe('binomial(n, p) matches the exact binomial pmf (100,000 draws per case; 2,000,000 for two)', () => {
