@@ -1,16 +1,26 @@
 // Drift of one model's window against its reference, computed off the hot path (on a
-// timer) into arrays that scrapes only read. Numeric slots: PSI and JS on the coarse
-// bins (the exported histogram's buckets), KS and Wasserstein on the fine bins.
-// Categorical slots: PSI, JS, chi-square p-value and Chebyshev on the categories.
+// timer) into arrays that scrapes only read. Every score comes from src/stats/slot-scores.ts
+// (the functions the reference builder's noise simulation uses too). A slot is drifted when its
+// decision method's score is beyond both the configured threshold and the reference's noise
+// level at the window's size (src/stats/noise-level.ts).
+//
+// Each computation fills a scratch result and is published by swapping it with the current
+// one only once it is complete: a computation that throws halfway leaves the previous result
+// whole (and counts a failure), never a mix of new and old scores.
 import type { CategoricalDriftMethod, DriftConfig, NumericDriftMethod } from '../config/types.js';
-import { chebyshevDistance, chiSquarePValue, jensenShannonDistance, psi } from '../stats/binned.js';
+import { driftIsLow, isDrift, noiseLevelAt } from '../stats/noise-level.js';
+import {
+  CATEGORICAL_METHODS,
+  METHODS_PER_SLOT,
+  NUMERIC_METHODS,
+  categoricalSlotScores,
+  coarseCounts,
+  numericSlotScores,
+} from '../stats/slot-scores.js';
 import type { CategoricalSlot, ModelLayout, NumericSlot, Slot } from './layout.js';
-import { scoreNumericSlot } from './numeric-drift.js';
 import type { SlidingWindow } from './window.js';
 
-export const NUMERIC_METHODS: readonly NumericDriftMethod[] = ['psi', 'jensen_shannon', 'wasserstein_normalized', 'ks'];
-export const CATEGORICAL_METHODS: readonly CategoricalDriftMethod[] = ['psi', 'jensen_shannon', 'chi2_pvalue', 'chebyshev'];
-export const METHODS_PER_SLOT = 4;
+export { CATEGORICAL_METHODS, METHODS_PER_SLOT, NUMERIC_METHODS } from '../stats/slot-scores.js';
 
 export function methodsOf(slot: Slot): readonly (NumericDriftMethod | CategoricalDriftMethod)[] {
   return slot.kind === 'numeric' ? NUMERIC_METHODS : CATEGORICAL_METHODS;
@@ -19,6 +29,8 @@ export function methodsOf(slot: Slot): readonly (NumericDriftMethod | Categorica
 export interface DriftResult {
   /** scores[slot * METHODS_PER_SLOT + m], in methodsOf(slot) order; NaN below min_samples. */
   scores: Float64Array;
+  /** The noise level of each score at the window's size; NaN below min_samples or without a noise table. */
+  noise: Float64Array;
   /** Values per slot in the window. */
   samples: Float64Array;
   /** Per slot: 1 drifted, 0 not, NaN below min_samples. */
@@ -30,8 +42,23 @@ export interface DriftResult {
   durationSeconds: number;
 }
 
+function emptyResult(slots: number): DriftResult {
+  return {
+    scores: new Float64Array(slots * METHODS_PER_SLOT).fill(NaN),
+    noise: new Float64Array(slots * METHODS_PER_SLOT).fill(NaN),
+    samples: new Float64Array(slots),
+    drifted: new Float64Array(slots).fill(NaN),
+    driftedShare: NaN,
+    computedAt: 0,
+    durationSeconds: 0,
+  };
+}
+
 export class DriftComputer {
-  readonly result: DriftResult;
+  /** Computations that threw; the result published before each stayed current. */
+  failures = 0;
+  private current: DriftResult;
+  private scratch: DriftResult;
   private readonly windowSum: Float64Array;
   private readonly coarseWindow: Float64Array;
   private readonly decision: { numeric: number; categorical: number };
@@ -41,14 +68,8 @@ export class DriftComputer {
     private readonly config: DriftConfig,
   ) {
     const slots = layout.slots.length;
-    this.result = {
-      scores: new Float64Array(slots * METHODS_PER_SLOT).fill(NaN),
-      samples: new Float64Array(slots),
-      drifted: new Float64Array(slots).fill(NaN),
-      driftedShare: NaN,
-      computedAt: 0,
-      durationSeconds: 0,
-    };
+    this.current = emptyResult(slots);
+    this.scratch = emptyResult(slots);
     this.windowSum = new Float64Array(layout.totalBins + layout.totalOffsets);
     let maxCoarse = 0;
     for (const slot of layout.slots) if (slot.kind === 'numeric') maxCoarse = Math.max(maxCoarse, slot.coarseEnd.length);
@@ -59,10 +80,30 @@ export class DriftComputer {
     };
   }
 
+  /** The last complete computation (scrapes read this). */
+  get result(): DriftResult {
+    return this.current;
+  }
+
   compute(window: SlidingWindow, nowSeconds: number): DriftResult {
     const started = process.hrtime.bigint();
+    try {
+      this.computeInto(this.scratch, window);
+    } catch (error) {
+      this.failures++;
+      throw error;
+    }
+    const done = this.scratch;
+    done.computedAt = nowSeconds;
+    done.durationSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    this.scratch = this.current;
+    this.current = done;
+    return done;
+  }
+
+  private computeInto(result: DriftResult, window: SlidingWindow): void {
     window.sumInto(this.windowSum);
-    const { result, layout } = this;
+    const { layout } = this;
     let judged = 0;
     let drifted = 0;
     for (const slot of layout.slots) {
@@ -71,12 +112,14 @@ export class DriftComputer {
       const at = slot.index * METHODS_PER_SLOT;
       if (samples < this.config.min_samples || samples === 0) {
         result.scores.fill(NaN, at, at + METHODS_PER_SLOT);
+        result.noise.fill(NaN, at, at + METHODS_PER_SLOT);
         result.drifted[slot.index] = NaN;
         continue;
       }
-      if (slot.kind === 'numeric') this.numericScores(slot, at);
-      else this.categoricalScores(slot, at);
-      const isDrifted = this.isDrifted(slot, at) ? 1 : 0;
+      if (slot.kind === 'numeric') this.numericScores(slot, result.scores, at);
+      else this.categoricalScores(slot, result.scores, at);
+      this.noiseLevels(slot, samples, result.noise, at);
+      const isDrifted = this.isDrifted(slot, result, at) ? 1 : 0;
       result.drifted[slot.index] = isDrifted;
       if (slot !== layout.prediction) {
         judged++;
@@ -84,9 +127,6 @@ export class DriftComputer {
       }
     }
     result.driftedShare = judged > 0 ? drifted / judged : NaN;
-    result.computedAt = nowSeconds;
-    result.durationSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-    return result;
   }
 
   private slotSamples(slot: Slot): number {
@@ -95,30 +135,33 @@ export class DriftComputer {
     return n;
   }
 
-  private numericScores(slot: NumericSlot, at: number): void {
+  private numericScores(slot: NumericSlot, out: Float64Array, at: number): void {
     const { windowSum } = this;
+    const counts = windowSum.subarray(slot.binOffset, slot.binOffset + slot.binCount);
     const window = {
-      counts: windowSum.subarray(slot.binOffset, slot.binOffset + slot.binCount),
+      counts,
       offsets: windowSum.subarray(slot.offsetsAt, slot.offsetsAt + slot.binCount),
+      coarse: coarseCounts(counts, slot.coarseEnd, this.coarseWindow.subarray(0, slot.coarseEnd.length)),
     };
-    scoreNumericSlot(slot, window, this.coarseWindow, this.result.scores, at);
+    numericSlotScores(slot, window, out, at);
   }
 
-  private categoricalScores(slot: CategoricalSlot, at: number): void {
+  private categoricalScores(slot: CategoricalSlot, out: Float64Array, at: number): void {
     const window = this.windowSum.subarray(slot.binOffset, slot.binOffset + slot.binCount);
-    const reference = slot.referenceCounts;
-    const scores = this.result.scores;
-    scores[at] = psi(reference, window);
-    scores[at + 1] = jensenShannonDistance(reference, window);
-    scores[at + 2] = chiSquarePValue(reference, window);
-    scores[at + 3] = chebyshevDistance(reference, window);
+    categoricalSlotScores(slot.referenceCounts, window, out, at);
   }
 
-  private isDrifted(slot: Slot, at: number): boolean {
+  private noiseLevels(slot: Slot, samples: number, out: Float64Array, at: number): void {
+    const { noise } = slot;
+    const methods = methodsOf(slot);
+    for (let m = 0; m < METHODS_PER_SLOT; m++) {
+      out[at + m] = noise === null ? NaN : noiseLevelAt(noise.windows, noise.levels[m], samples, driftIsLow(methods[m]));
+    }
+  }
+
+  private isDrifted(slot: Slot, result: DriftResult, at: number): boolean {
     const m = slot.kind === 'numeric' ? this.decision.numeric : this.decision.categorical;
     const method = methodsOf(slot)[m];
-    const score = this.result.scores[at + m];
-    const threshold = this.config.thresholds[method];
-    return method === 'chi2_pvalue' ? score < threshold : score > threshold;
+    return isDrift(method, result.scores[at + m], this.config.thresholds[method], result.noise[at + m]);
   }
 }

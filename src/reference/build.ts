@@ -1,13 +1,17 @@
 // Builds a model's reference sketch from its training data in two streaming passes:
 // pass 1 summarises each column and finds its quantiles and candidate categories, pass 2
 // counts exactly into the bins and categories frozen in between. Memory depends on the
-// number of columns, never on the number of rows.
+// number of columns, never on the number of rows. Then every sketch gets its noise levels,
+// simulated from its own bins (noise.ts).
 import { basename } from 'node:path';
 import type { FeatureConfig, ModelConfig } from '../config/types.js';
 import { CategoryCounter } from './category-counter.js';
 import { ReferenceBuildError } from './errors.js';
 import { NumericAccumulator } from './numeric-accumulator.js';
 import { columnList, dataFormatOf, didYouMean, streamRows, type DataFormat, type RowStreamResult } from './rows.js';
+import { noiseGrid } from './noise.js';
+import { estimateNoise } from './noise-pool.js';
+import { seedFromName } from './seeded-random.js';
 import { FINE_BINS, REFERENCE_FORMAT, REFERENCE_FORMAT_VERSION, type FeatureSketch, type Reference } from './types.js';
 import { booleanDecoder, categoryDecoder, numberDecoder, type NaValues } from './values.js';
 
@@ -26,6 +30,8 @@ export interface BuildOptions {
   now?: Date;
   /** A malformed row of the data file, skipped (reported in pass 1 only). */
   onMalformedRow?: (line: number, problem: string) => void;
+  /** Noise levels estimated for `done` of `total` sketches (features and the prediction). */
+  onNoiseProgress?: (done: number, total: number) => void;
 }
 
 export interface BuildResult {
@@ -86,9 +92,15 @@ export async function buildReferenceWithReport(options: BuildOptions): Promise<B
     );
   }
 
+  const sketches = columns.map((column) => column.sketch());
+  // Noise levels of every score, per window size: what stationary windows score (noise.ts).
+  const grid = noiseGrid();
+  const seeds = [...model.features.map((f) => `noise feature ${f.name}`), 'noise prediction'].map(seedFromName);
+  const noise = await estimateNoise(sketches.map((sketch, i) => ({ sketch, seed: seeds[i] })), grid, options.onNoiseProgress);
+  sketches.forEach((sketch, i) => Object.assign(sketch, { noise: noise[i] }));
   const featureSketches: Record<string, FeatureSketch> = {};
   model.features.forEach((feature, i) => {
-    featureSketches[feature.name] = features[i].sketch();
+    featureSketches[feature.name] = sketches[i];
   });
   return {
     reference: {
@@ -102,7 +114,8 @@ export async function buildReferenceWithReport(options: BuildOptions): Promise<B
       fine_bins: FINE_BINS,
       top_categories: topCategories,
       features: featureSketches,
-      prediction: prediction.sketch(),
+      prediction: sketches[sketches.length - 1],
+      noise: grid,
     },
     skippedRows: pass1.malformed,
   };

@@ -7,7 +7,7 @@ import { logger as defaultLogger, type Logger } from '../log.js';
 import { Fleet } from '../monitor/fleet.js';
 import { MetricsRegistry, createCollectors } from '../metrics/registry.js';
 import { EventLoopDelay } from '../metrics/event-loop.js';
-import { loadReference } from '../reference/io.js';
+import { ReferenceLoadError, loadReference } from '../reference/io.js';
 import { checkReferenceMatchesModel } from '../reference/validate.js';
 import { modelWarnings } from '../config/model-warnings.js';
 import type { Reference } from '../reference/types.js';
@@ -63,7 +63,8 @@ export async function loadReferences(config: Config): Promise<Map<string, Refere
         for (const m of mismatches) problems.push(`models[${i}].reference (${model.reference}): ${m}`);
         if (mismatches.length === 0) references.set(model.name, reference);
       } catch (error) {
-        problems.push(`models[${i}].reference: ${error instanceof Error ? error.message : String(error)}`);
+        const lines = error instanceof ReferenceLoadError ? error.problems : [error instanceof Error ? error.message : String(error)];
+        for (const line of lines) problems.push(`models[${i}].reference: ${line}`);
       }
     }),
   );
