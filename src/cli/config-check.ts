@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { processOutput, type CliOutput } from './output.js';
 import { ConfigError, loadConfig } from '../config/loader.js';
 import type { Config } from '../config/types.js';
-import { loadReference } from '../reference/io.js';
+import { ReferenceLoadError, loadReference } from '../reference/io.js';
 import { checkReferenceMatchesModel } from '../reference/validate.js';
 import { modelWarnings } from '../config/model-warnings.js';
 import { cellBudget, cellBudgetProblem, byteSize } from '../monitor/cell-budget.js';
@@ -89,7 +89,8 @@ async function checkReferences(config: Config): Promise<{ problems: string[]; wa
       budgets.push(`${model.name}: ${budget.cells} cell${budget.cells === 1 ? '' : 's'} × ${byteSize(budget.bytesPerCell)} = ${byteSize(budget.cells * budget.bytesPerCell)} of state`);
     } catch (error) {
       // A reference is user input: whatever is wrong with it is reported, not thrown.
-      problems.push(`${at}: ${error instanceof Error ? error.message : String(error)}`);
+      const lines = error instanceof ReferenceLoadError ? error.problems : [error instanceof Error ? error.message : String(error)];
+      for (const line of lines) problems.push(`${at}: ${line}`);
     }
   }
   return { problems, warnings, budgets };

@@ -94,6 +94,7 @@ export async function runReferenceBuild(args: string[], output: ReferenceBuildOu
       model,
       dataPath: parsed.data,
       onProgress: (p) => progress.update(p),
+      onNoiseProgress: (done, total) => progress.noise(done, total),
       onMalformedRow: (line, problem) => {
         if (shown++ >= MALFORMED_ROWS_SHOWN) return;
         progress.finish();

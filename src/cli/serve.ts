@@ -81,6 +81,14 @@ export async function runServe(args: string[]): Promise<number> {
       process.stderr.write(`${error.message}\n`);
       return 1;
     }
-    throw error;
+    const code = error instanceof Error && 'code' in error ? error.code : undefined;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      process.stderr.write(`mlwatch cannot listen: ${(error as Error).message}\n`);
+      return 1;
+    }
+    // Anything else failing at start-up is still one line for the operator, not a stack trace.
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`mlwatch cannot start: ${message.split('\n').join('; ')}\n`);
+    return 1;
   }
 }

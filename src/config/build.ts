@@ -131,6 +131,7 @@ function mergeDrift(base: DriftConfig, override: RawDrift | undefined): DriftCon
     compute_interval_seconds: o.compute_interval_seconds ?? base.compute_interval_seconds,
     decision_method: { ...base.decision_method, ...o.decision_method },
     thresholds: { ...base.thresholds, ...o.thresholds },
+    noise_quantile: o.noise_quantile ?? base.noise_quantile,
   };
 }
 

@@ -4,6 +4,9 @@
 // its warning by a path inside the model (the caller puts `models[i]` in front).
 import type { Reference } from '../reference/types.js';
 import { categoryCoverageWarnings } from './category-coverage.js';
+import { chiSquareExpectedWarnings } from './chi-square-expected.js';
+import { noiseMissingWarnings } from './noise-missing.js';
+import { noiseThresholdWarnings } from './noise-threshold.js';
 import { formatProblem, type Problem } from './problems.js';
 import { segmentReferenceWarnings } from './segment-reference-warnings.js';
 import type { ModelConfig } from './types.js';
@@ -11,7 +14,7 @@ import type { ModelConfig } from './types.js';
 /** Warnings about one model and its reference; each message names the fix. */
 export type ModelWarningCheck = (model: ModelConfig, reference: Reference) => Problem[];
 
-const CHECKS: readonly ModelWarningCheck[] = [categoryCoverageWarnings, segmentReferenceWarnings];
+const CHECKS: readonly ModelWarningCheck[] = [categoryCoverageWarnings, noiseMissingWarnings, noiseThresholdWarnings, chiSquareExpectedWarnings, segmentReferenceWarnings];
 
 /** Every warning about the model at `models[modelIndex]`, as `models[i].path: message`. */
 export function modelWarnings(model: ModelConfig, modelIndex: number, reference: Reference): string[] {

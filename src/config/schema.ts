@@ -9,6 +9,7 @@ import type {
   FeatureType,
   LoggingConfig,
   ModelKserveConfig,
+  NoiseQuantile,
   NumericDriftMethod,
   PredictionMapping,
   Task,
@@ -43,6 +44,7 @@ export interface RawDrift {
   compute_interval_seconds?: number;
   decision_method?: { numeric?: NumericDriftMethod; categorical?: CategoricalDriftMethod };
   thresholds?: Partial<DriftThresholds>;
+  noise_quantile?: NoiseQuantile;
 }
 
 export interface RawReferenceBuild {
@@ -151,6 +153,7 @@ const drift = mapping({
     categorical: { enum: [...CATEGORICAL_DRIFT_METHODS] },
   }),
   thresholds,
+  noise_quantile: { enum: [0.99, 0.999], [EXPECTED_KEYWORD]: '0.99 or 0.999 (the noise level a score must also reach)' },
 });
 
 const referenceBuild = mapping({

@@ -43,7 +43,15 @@ export interface DriftConfig {
   /** The method that decides whether a feature counts as drifted (for the drifted share). */
   decision_method: { numeric: NumericDriftMethod; categorical: CategoricalDriftMethod };
   thresholds: DriftThresholds;
+  /**
+   * Which stored noise level a score must also reach to count as drift: the 99% or the 99.9%
+   * quantile of the score over stationary windows of the same size (for chi2_pvalue, the 1% or
+   * 0.1% lower quantile of the p-value).
+   */
+  noise_quantile: NoiseQuantile;
 }
+
+export type NoiseQuantile = 0.99 | 0.999;
 
 export interface ReferenceBuildConfig {
   /** Equal-frequency bins for numeric features (plus one below the minimum and one above the maximum). */

@@ -1,16 +1,26 @@
 // Drift of one model's window against its reference, computed off the hot path (on a
-// timer) into arrays that scrapes only read. Numeric slots: PSI and JS on the coarse
-// bins (the exported histogram's buckets), KS and Wasserstein on the fine bins.
-// Categorical slots: PSI, JS, chi-square p-value and Chebyshev on the categories.
+// timer) into arrays that scrapes only read. Every score comes from src/stats/slot-scores.ts
+// (the functions the reference builder's noise simulation uses too). A slot is drifted when its
+// decision method's score is beyond both the configured threshold and the reference's noise
+// level at the window's size (src/stats/noise-level.ts).
+//
+// Each computation fills a scratch result and is published by swapping it with the current
+// one only once it is complete: a computation that throws halfway leaves the previous result
+// whole (and counts a failure), never a mix of new and old scores.
 import type { CategoricalDriftMethod, DriftConfig, NumericDriftMethod } from '../config/types.js';
-import { chebyshevDistance, chiSquarePValue, jensenShannonDistance, psi } from '../stats/binned.js';
+import { driftIsLow, isDrift, noiseLevelAt } from '../stats/noise-level.js';
+import {
+  CATEGORICAL_METHODS,
+  METHODS_PER_SLOT,
+  NUMERIC_METHODS,
+  categoricalSlotScores,
+  coarseCounts,
+  numericSlotScores,
+} from '../stats/slot-scores.js';
 import type { CellReader } from './cell-reader.js';
 import { slotBinsOf, slotOffsetsOf, type CategoricalSlot, type ModelLayout, type NumericSlot, type Slot } from './layout.js';
-import { scoreNumericSlot } from './numeric-drift.js';
 
-export const NUMERIC_METHODS: readonly NumericDriftMethod[] = ['psi', 'jensen_shannon', 'wasserstein_normalized', 'ks'];
-export const CATEGORICAL_METHODS: readonly CategoricalDriftMethod[] = ['psi', 'jensen_shannon', 'chi2_pvalue', 'chebyshev'];
-export const METHODS_PER_SLOT = 4;
+export { CATEGORICAL_METHODS, METHODS_PER_SLOT, NUMERIC_METHODS } from '../stats/slot-scores.js';
 
 export function methodsOf(slot: Slot): readonly (NumericDriftMethod | CategoricalDriftMethod)[] {
   return slot.kind === 'numeric' ? NUMERIC_METHODS : CATEGORICAL_METHODS;
@@ -19,6 +29,8 @@ export function methodsOf(slot: Slot): readonly (NumericDriftMethod | Categorica
 export interface DriftResult {
   /** scores[slot * METHODS_PER_SLOT + m], in methodsOf(slot) order; NaN below min_samples. */
   scores: Float64Array;
+  /** The noise level of each score at the window's size; NaN below min_samples or without a noise table. */
+  noise: Float64Array;
   /** Values per slot in the window. */
   samples: Float64Array;
   /** Per slot: 1 drifted, 0 not, NaN below min_samples. */
@@ -35,6 +47,7 @@ export function emptyDriftResult(layout: ModelLayout): DriftResult {
   const slots = layout.slots.length;
   return {
     scores: new Float64Array(slots * METHODS_PER_SLOT).fill(NaN),
+    noise: new Float64Array(slots * METHODS_PER_SLOT).fill(NaN),
     samples: new Float64Array(slots),
     drifted: new Float64Array(slots).fill(NaN),
     driftedShare: NaN,
@@ -43,9 +56,14 @@ export function emptyDriftResult(layout: ModelLayout): DriftResult {
   };
 }
 
-/** Computes a cell's drift into the cell's result; one per model (its scratch fits the layout). */
+/**
+ * Computes a cell's drift and publishes it as the cell's result; one per model (its scratch
+ * fits the layout, and is the cell's previous result after each swap).
+ */
 export class DriftComputer {
-  private result: DriftResult;
+  /** Computations that threw; the result published before each stayed current. */
+  failures = 0;
+  private scratch: DriftResult;
   private readonly windowSum: Float64Array;
   private readonly coarseWindow: Float64Array;
   private readonly decision: { numeric: number; categorical: number };
@@ -54,7 +72,7 @@ export class DriftComputer {
     private readonly layout: ModelLayout,
     private readonly config: DriftConfig,
   ) {
-    this.result = emptyDriftResult(layout);
+    this.scratch = emptyDriftResult(layout);
     this.windowSum = new Float64Array(layout.windowWidth);
     let maxCoarse = 0;
     for (const slot of layout.slots) if (slot.kind === 'numeric') maxCoarse = Math.max(maxCoarse, slot.coarseEnd.length);
@@ -65,12 +83,26 @@ export class DriftComputer {
     };
   }
 
-  /** The drift of the cell's window as it stands (advance it first), written to cell.drift. */
+  /** The drift of the cell's window as it stands (advance it first), published as cell.drift. */
   compute(cell: CellReader, nowSeconds: number): DriftResult {
     const started = process.hrtime.bigint();
+    try {
+      this.computeInto(this.scratch, cell);
+    } catch (error) {
+      this.failures++;
+      throw error;
+    }
+    const done = this.scratch;
+    done.computedAt = nowSeconds;
+    done.durationSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    this.scratch = cell.drift;
+    cell.drift = done;
+    return done;
+  }
+
+  private computeInto(result: DriftResult, cell: CellReader): void {
     cell.sumWindowInto(this.windowSum);
-    this.result = cell.drift;
-    const { result, layout } = this;
+    const { layout } = this;
     let judged = 0;
     let drifted = 0;
     for (const slot of cell.referenceSlots) {
@@ -79,12 +111,14 @@ export class DriftComputer {
       const at = slot.index * METHODS_PER_SLOT;
       if (samples < this.config.min_samples || samples === 0) {
         result.scores.fill(NaN, at, at + METHODS_PER_SLOT);
+        result.noise.fill(NaN, at, at + METHODS_PER_SLOT);
         result.drifted[slot.index] = NaN;
         continue;
       }
-      if (slot.kind === 'numeric') this.numericScores(slot, at);
-      else this.categoricalScores(slot, at);
-      const isDrifted = this.isDrifted(slot, at) ? 1 : 0;
+      if (slot.kind === 'numeric') this.numericScores(slot, result.scores, at);
+      else this.categoricalScores(slot, result.scores, at);
+      this.noiseLevels(slot, samples, result.noise, at);
+      const isDrifted = this.isDrifted(slot, result, at) ? 1 : 0;
       result.drifted[slot.index] = isDrifted;
       if (slot.index !== layout.prediction.index) {
         judged++;
@@ -92,9 +126,6 @@ export class DriftComputer {
       }
     }
     result.driftedShare = judged > 0 ? drifted / judged : NaN;
-    result.computedAt = nowSeconds;
-    result.durationSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-    return result;
   }
 
   private slotSamples(slot: Slot): number {
@@ -104,29 +135,31 @@ export class DriftComputer {
     return n;
   }
 
-  private numericScores(slot: NumericSlot, at: number): void {
+  private numericScores(slot: NumericSlot, out: Float64Array, at: number): void {
+    const counts = slotBinsOf(this.windowSum, slot);
     const window = {
-      counts: slotBinsOf(this.windowSum, slot),
+      counts,
       offsets: slotOffsetsOf(this.windowSum, slot),
+      coarse: coarseCounts(counts, slot.coarseEnd, this.coarseWindow.subarray(0, slot.coarseEnd.length)),
     };
-    scoreNumericSlot(slot, window, this.coarseWindow, this.result.scores, at);
+    numericSlotScores(slot, window, out, at);
   }
 
-  private categoricalScores(slot: CategoricalSlot, at: number): void {
-    const window = slotBinsOf(this.windowSum, slot);
-    const reference = slot.referenceCounts;
-    const scores = this.result.scores;
-    scores[at] = psi(reference, window);
-    scores[at + 1] = jensenShannonDistance(reference, window);
-    scores[at + 2] = chiSquarePValue(reference, window);
-    scores[at + 3] = chebyshevDistance(reference, window);
+  private categoricalScores(slot: CategoricalSlot, out: Float64Array, at: number): void {
+    categoricalSlotScores(slot.referenceCounts, slotBinsOf(this.windowSum, slot), out, at);
   }
 
-  private isDrifted(slot: Slot, at: number): boolean {
+  private noiseLevels(slot: Slot, samples: number, out: Float64Array, at: number): void {
+    const { noise } = slot;
+    const methods = methodsOf(slot);
+    for (let m = 0; m < METHODS_PER_SLOT; m++) {
+      out[at + m] = noise === null ? NaN : noiseLevelAt(noise.windows, noise.levels[m], samples, driftIsLow(methods[m]));
+    }
+  }
+
+  private isDrifted(slot: Slot, result: DriftResult, at: number): boolean {
     const m = slot.kind === 'numeric' ? this.decision.numeric : this.decision.categorical;
     const method = methodsOf(slot)[m];
-    const score = this.result.scores[at + m];
-    const threshold = this.config.thresholds[method];
-    return method === 'chi2_pvalue' ? score < threshold : score > threshold;
+    return isDrift(method, result.scores[at + m], this.config.thresholds[method], result.noise[at + m]);
   }
 }

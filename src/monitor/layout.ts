@@ -3,11 +3,14 @@
 // reference; nothing here runs per event.
 import { createBinLookup, type BinLookup } from '../stats/bin-lookup.js';
 import { binLowerEdges } from '../stats/bins.js';
-import type { FeatureConfig, ModelConfig } from '../config/types.js';
+import { CATEGORICAL_METHODS, NUMERIC_METHODS } from '../stats/slot-scores.js';
+import type { FeatureConfig, ModelConfig, NoiseQuantile } from '../config/types.js';
 import {
   OTHER_CATEGORY,
   type CategoricalSketch,
   type FeatureSketch,
+  type NoiseGrid,
+  type NoiseLevels,
   type NumericSketch,
   type Reference,
   type SegmentValueReference,
@@ -34,6 +37,14 @@ interface SlotBase {
   binOffset: number;
   /** Bins of this slot. */
   binCount: number;
+  /** The reference's noise levels at the configured noise_quantile; null when it has none (format_version 1). */
+  noise: SlotNoise | null;
+}
+
+/** One noise level per grid window size, per method in the slot's score order. */
+export interface SlotNoise {
+  windows: Float64Array;
+  levels: Float64Array[];
 }
 
 export interface NumericSlot extends SlotBase {
@@ -103,9 +114,9 @@ export function buildLayout(model: ModelConfig, reference: Reference): ModelLayo
   const slots: Slot[] = [];
   const cursor = { bins: 0, offsets: 0 };
   for (const feature of model.features) {
-    slots.push(makeSlot(feature.name, slots.length, reference.features[feature.name], feature, model, cursor));
+    slots.push(makeSlot(feature.name, slots.length, reference.features[feature.name], feature, model, reference, cursor));
   }
-  const prediction = makeSlot('', slots.length, reference.prediction, null, model, cursor);
+  const prediction = makeSlot('', slots.length, reference.prediction, null, model, reference, cursor);
   slots.push(prediction);
   // A window array holds every slot's counts, then the numeric slots' offset sums.
   for (const slot of slots) if (slot.kind === 'numeric') slot.offsetsAt += cursor.bins;
@@ -131,18 +142,32 @@ function makeSlot(
   sketch: FeatureSketch | undefined,
   feature: FeatureConfig | null,
   model: ModelConfig,
+  reference: Reference,
   cursor: { bins: number; offsets: number },
 ): Slot {
   if (sketch === undefined) {
     // checkReferenceMatchesModel runs before this; reaching here is a programming error.
     throw new Error(`reference for model "${model.name}" has no sketch for feature "${name}"`);
   }
+  const noise = slotNoise(reference.noise, sketch.noise, sketch.kind, model.drift.noise_quantile);
   const slot =
     sketch.kind === 'numeric'
-      ? numericSlot(name, index, sketch, feature?.range ?? (feature ? undefined : model.prediction.range), cursor)
-      : categoricalSlot(name, index, sketch, feature, model, cursor);
+      ? numericSlot(name, index, sketch, feature?.range ?? (feature ? undefined : model.prediction.range), cursor, noise)
+      : categoricalSlot(name, index, sketch, feature, model, cursor, noise);
   cursor.bins += slot.binCount;
   return slot;
+}
+
+/** Stored noise levels (a sketch's, or a segment value's) at the configured quantile, per method in the slot's score order. */
+export function slotNoise(grid: NoiseGrid | undefined, noise: object | undefined, kind: 'numeric' | 'categorical', quantile: NoiseQuantile): SlotNoise | null {
+  const stored = noise as Partial<Record<string, NoiseLevels>> | undefined;
+  if (grid === undefined || stored === undefined) return null;
+  const methods: readonly string[] = kind === 'numeric' ? NUMERIC_METHODS : CATEGORICAL_METHODS;
+  const levels = methods.map((method) => {
+    const pair = stored[method] as NoiseLevels;
+    return Float64Array.from(quantile === 0.99 ? pair.q99 : pair.q999);
+  });
+  return { windows: Float64Array.from(grid.windows), levels };
 }
 
 function numericSlot(
@@ -151,6 +176,7 @@ function numericSlot(
   sketch: NumericSketch,
   range: [number, number] | undefined,
   cursor: { bins: number; offsets: number },
+  noise: SlotNoise | null,
 ): NumericSlot {
   const fineEdges = Float64Array.from(sketch.fine_edges);
   const coarseEdges = Float64Array.from(sketch.edges);
@@ -182,6 +208,7 @@ function numericSlot(
     referenceFineOffsets,
     referenceCoarseCounts: Float64Array.from(sketch.counts),
     referenceStd: sketch.summary.std,
+    noise,
   };
   cursor.offsets += slot.binCount;
   return slot;
@@ -194,6 +221,7 @@ function categoricalSlot(
   feature: FeatureConfig | null,
   model: ModelConfig,
   cursor: { bins: number; offsets: number },
+  noise: SlotNoise | null,
 ): CategoricalSlot {
   const categories = [...sketch.categories.map((c) => c.value), OTHER_CATEGORY];
   const otherBin = categories.length - 1;
@@ -220,6 +248,7 @@ function categoricalSlot(
     trueCode: codes.get('true') ?? otherBin | OUT_OF_RANGE_FLAG,
     falseCode: codes.get('false') ?? otherBin | OUT_OF_RANGE_FLAG,
     referenceCounts: Float64Array.from([...sketch.categories.map((c) => c.count), sketch.other_count]),
+    noise,
   };
 }
 
@@ -247,8 +276,9 @@ export function coarseFromFine(fine: ArrayLike<number>, offset: number, slot: Nu
 
 /**
  * The layout's slots compared with one segment value's reference: the same offsets, each
- * slot's reference counts replaced by that value's (src/reference/segments.ts), so a segment
- * cell is scored by the same code against the rows it stands for.
+ * slot's reference counts and noise levels replaced by that value's (src/reference/segments.ts,
+ * segment-noise.ts), so a segment cell is scored and judged by the same code against the rows
+ * it stands for.
  */
 export function segmentSlots(layout: ModelLayout, value: SegmentValueReference): Slot[] {
   const features = value.features;
@@ -257,9 +287,12 @@ export function segmentSlots(layout: ModelLayout, value: SegmentValueReference):
   return layout.slots.map((slot) => {
     const sketch = slot === layout.prediction ? prediction : features[slot.name];
     if (sketch === undefined) return slot;
+    // The segment value's own noise levels; without values (nothing to draw from), none.
+    const noise = slotNoise(layout.reference.noise, sketch.noise, sketch.kind, layout.model.drift.noise_quantile);
     if (slot.kind === 'numeric' && sketch.kind === 'numeric') {
       return {
         ...slot,
+        noise,
         referenceFineCounts: Float64Array.from(sketch.fine_counts),
         // A format 1 whole reference has no offsets: keep its estimator for the segment too.
         referenceFineOffsets: slot.referenceFineOffsets === null ? null : Float64Array.from(sketch.fine_offsets),
@@ -267,7 +300,7 @@ export function segmentSlots(layout: ModelLayout, value: SegmentValueReference):
         referenceStd: sketch.std,
       };
     }
-    if (slot.kind === 'categorical' && sketch.kind === 'categorical') return { ...slot, referenceCounts: Float64Array.from(sketch.counts) };
+    if (slot.kind === 'categorical' && sketch.kind === 'categorical') return { ...slot, noise, referenceCounts: Float64Array.from(sketch.counts) };
     return slot;
   });
 }

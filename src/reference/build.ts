@@ -1,14 +1,19 @@
 // Builds a model's reference sketch from its training data in two streaming passes:
 // pass 1 summarises each column and finds its quantiles and candidate categories, pass 2
 // counts exactly into the bins and categories frozen in between. Memory depends on the
-// number of columns, never on the number of rows.
+// number of columns, never on the number of rows. Then every sketch gets its noise levels,
+// simulated from its own bins (noise.ts).
 import { basename } from 'node:path';
 import type { FeatureConfig, ModelConfig } from '../config/types.js';
 import { CategoryCounter } from './category-counter.js';
 import { ReferenceBuildError } from './errors.js';
 import { NumericAccumulator } from './numeric-accumulator.js';
 import { columnList, dataFormatOf, didYouMean, streamRows, type DataFormat, type RowStreamResult } from './rows.js';
+import { noiseGrid } from './noise.js';
+import { estimateNoise } from './noise-pool.js';
+import { segmentNoiseJobs } from './segment-noise.js';
 import { SegmentTallies } from './segments.js';
+import { seedFromName } from './seeded-random.js';
 import { FINE_BINS, REFERENCE_FORMAT, REFERENCE_FORMAT_VERSION, type FeatureSketch, type Reference, type SegmentReference } from './types.js';
 import { booleanDecoder, categoryDecoder, numberDecoder, type NaValues } from './values.js';
 
@@ -29,6 +34,8 @@ export interface BuildOptions {
   now?: Date;
   /** A malformed row of the data file, skipped (reported in pass 1 only). */
   onMalformedRow?: (line: number, problem: string) => void;
+  /** Noise levels estimated for `done` of `total` sketches (features and the prediction). */
+  onNoiseProgress?: (done: number, total: number) => void;
 }
 
 export interface BuildResult {
@@ -91,11 +98,23 @@ export async function buildReferenceWithReport(options: BuildOptions): Promise<B
   }
 
   const sketches = columns.map((column) => column.sketch());
+  const segments = await segmentReferences(model, dataPath, format, sketches, columns, pass1.rows, options);
+  // Noise levels of every score, per window size: what stationary windows score (noise.ts),
+  // for the whole reference's sketches and each segment value's, in one pool.
+  const grid = noiseGrid();
+  const featureNames = model.features.map((f) => f.name);
+  const segmentJobs = segmentNoiseJobs(segments ?? [], featureNames, sketches);
+  const jobs = [
+    ...sketches.map((sketch, i) => ({ sketch, seed: seedFromName(i < featureNames.length ? `noise feature ${featureNames[i]}` : 'noise prediction') })),
+    ...segmentJobs.map((job) => ({ sketch: job.sketch, seed: seedFromName(job.name) })),
+  ];
+  const noise = await estimateNoise(jobs, grid, options.onNoiseProgress);
+  sketches.forEach((sketch, i) => Object.assign(sketch, { noise: noise[i] }));
+  segmentJobs.forEach((job, j) => Object.assign(job.target, { noise: noise[sketches.length + j] }));
   const featureSketches: Record<string, FeatureSketch> = {};
   model.features.forEach((feature, i) => {
     featureSketches[feature.name] = sketches[i];
   });
-  const segments = await segmentReferences(model, dataPath, format, sketches, columns, pass1.rows, options);
   return {
     reference: {
       format: REFERENCE_FORMAT,
@@ -110,6 +129,7 @@ export async function buildReferenceWithReport(options: BuildOptions): Promise<B
       features: featureSketches,
       prediction: sketches[sketches.length - 1],
       ...(segments === null ? {} : { segments }),
+      noise: grid,
     },
     skippedRows: pass1.malformed,
   };

@@ -1,19 +1,26 @@
-// Reading and writing reference files. A file is loaded only if it is a reference of
-// a version this mlwatch reads (format 1 still loads: see src/reference/types.ts), structurally sound and unmodified since it was built
-// (its checksum); anything else is a ReferenceLoadError that says what to do.
+// Reading and writing reference files. A file is loaded only if it is a reference of a
+// version this mlwatch reads (1, without within-bin offsets, atoms or noise levels, or 2),
+// within the size limits, structurally sound and unmodified since it was built (its
+// checksum); anything else is a ReferenceLoadError that says what to do.
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { referenceChecksum } from './checksum.js';
+import { referenceLimitProblems } from './limits.js';
 import { isReference, referenceProblems } from './structure.js';
 import { READABLE_REFERENCE_FORMAT_VERSIONS, REFERENCE_FORMAT, REFERENCE_FORMAT_VERSION, type Reference } from './types.js';
 
 export { referenceChecksum } from './checksum.js';
 
 export class ReferenceLoadError extends Error {
-  constructor(message: string) {
-    super(message);
+  /** One line per problem (the message joins them); most errors are a single problem. */
+  readonly problems: string[];
+
+  constructor(messageOrProblems: string | string[]) {
+    const problems = typeof messageOrProblems === 'string' ? [messageOrProblems] : messageOrProblems;
+    super(problems.join('\n'));
     this.name = 'ReferenceLoadError';
+    this.problems = problems;
   }
 }
 
@@ -35,6 +42,8 @@ export async function loadReference(path: string): Promise<Reference> {
     throw new ReferenceLoadError(`reference file ${path} is not valid JSON (truncated or damaged?); ${REBUILD}`);
   }
   checkFormat(path, parsed);
+  const tooLarge = referenceLimitProblems(parsed);
+  if (tooLarge.length > 0) throw new ReferenceLoadError(tooLarge.map((p) => `reference file ${path}: ${p}`));
   const problems = referenceProblems(parsed);
   if (problems.length > 0 || !isReference(parsed)) {
     throw new ReferenceLoadError(`reference file ${path} is malformed: ${problems.join('; ')}; ${REBUILD}`);

@@ -1,5 +1,6 @@
 // Progress of a reference build on stderr: on a terminal, one bar redrawn in place at
-// most ten times a second; otherwise (CI logs, pipes) a plain line every 10% or 5 s.
+// most ten times a second; otherwise (CI logs, pipes) a plain line every 10% or 5 s. The two
+// passes over the data, then the noise levels (sketch by sketch: the first, every 5 s, the last).
 import type { BuildProgress } from './build.js';
 
 export interface ProgressOutput {
@@ -9,6 +10,8 @@ export interface ProgressOutput {
 
 export interface ProgressReporter {
   update(progress: BuildProgress): void;
+  /** The noise-level phase after the two passes: `done` of `total` sketches. */
+  noise(done: number, total: number): void;
   /** Ends the bar's line (terminal) so later output starts on a fresh line. */
   finish(): void;
 }
@@ -62,6 +65,20 @@ export function createProgressReporter(output: ProgressOutput, clock: () => numb
       output.write(
         `reference build: pass ${progress.pass}/${progress.passes}, ${percent}% of ${formatBytes(progress.bytesTotal)}, ${rows(progress)}${speed ? ` (${speed})` : ''}\n`,
       );
+    },
+    noise(done, total) {
+      const now = clock();
+      const complete = done >= total;
+      if (done > 0 && !complete && now - lastShown < (output.isTTY ? REDRAW_MS : LOG_EVERY_MS)) return;
+      lastShown = now;
+      const what = `noise levels ${done}/${total} (features and prediction)`;
+      if (output.isTTY) {
+        const filled = total > 0 ? Math.round((done / total) * BAR_WIDTH) : BAR_WIDTH;
+        output.write(`\r\x1b[2K${what} [${'='.repeat(filled)}${' '.repeat(BAR_WIDTH - filled)}]`);
+        drawn = true;
+      } else {
+        output.write(`reference build: ${what}\n`);
+      }
     },
     finish() {
       if (drawn) output.write('\n');

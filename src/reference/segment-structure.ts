@@ -1,12 +1,15 @@
 // Structural validation of a reference's `segments`: each segment value's sketches have one
 // count per bin of the whole reference's matching sketch (a segment cell shares the model's
 // layout), counts that add up to the value's rows, and values named as segment-values.ts
-// names them. Problems by path, like structure.ts.
+// names them; noise levels (format 2) for each sketch that has values. Problems by path, like
+// structure.ts.
+import { sketchNoiseProblems } from './noise-structure.js';
 import type { FeatureSketch } from './types.js';
 
 type Json = Record<string, unknown>;
 
-export function segmentsProblems(segments: unknown, features: Record<string, FeatureSketch>, prediction: FeatureSketch): string[] {
+/** `windows`: the reference's noise grid size, null when it has none (format 1, or an unusable grid). */
+export function segmentsProblems(segments: unknown, features: Record<string, FeatureSketch>, prediction: FeatureSketch, windows: number | null = null): string[] {
   if (segments === undefined) return [];
   if (!Array.isArray(segments)) return ['segments: expected an array of segment references'];
   const problems: string[] = [];
@@ -21,13 +24,13 @@ export function segmentsProblems(segments: unknown, features: Record<string, Fea
       problems.push(`${at}.edges: expected null or strictly increasing finite numbers`);
     }
     if (!Array.isArray(segment.values) || segment.values.length === 0) return problems.push(`${at}.values: expected a non-empty array`);
-    segment.values.forEach((value: unknown, k) => problems.push(...valueProblems(`${at}.values[${k}]`, value, features, prediction)));
+    segment.values.forEach((value: unknown, k) => problems.push(...valueProblems(`${at}.values[${k}]`, value, features, prediction, windows)));
     return undefined;
   });
   return problems;
 }
 
-function valueProblems(at: string, value: unknown, features: Record<string, FeatureSketch>, prediction: FeatureSketch): string[] {
+function valueProblems(at: string, value: unknown, features: Record<string, FeatureSketch>, prediction: FeatureSketch, windows: number | null): string[] {
   if (!isObject(value)) return [`${at}: expected an object`];
   const problems: string[] = [];
   if (typeof value.value !== 'string' || value.value === '') problems.push(`${at}.value: expected the value's name`);
@@ -36,13 +39,13 @@ function valueProblems(at: string, value: unknown, features: Record<string, Feat
   if (value.fallback !== false) return problems;
   if (!isObject(value.features)) return [...problems, `${at}.features: expected the segment value's sketches`];
   for (const [name, whole] of Object.entries(features)) {
-    problems.push(...sketchProblems(`${at}.features.${name}`, value.features[name], whole, value.rows));
+    problems.push(...sketchProblems(`${at}.features.${name}`, value.features[name], whole, value.rows, windows));
   }
-  problems.push(...sketchProblems(`${at}.prediction`, value.prediction, prediction, value.rows));
+  problems.push(...sketchProblems(`${at}.prediction`, value.prediction, prediction, value.rows, windows));
   return problems;
 }
 
-function sketchProblems(at: string, sketch: unknown, whole: FeatureSketch, rows: unknown): string[] {
+function sketchProblems(at: string, sketch: unknown, whole: FeatureSketch, rows: unknown, windows: number | null): string[] {
   if (!isObject(sketch) || sketch.kind !== whole.kind) return [`${at}: expected a ${whole.kind} segment sketch`];
   if (!isCount(sketch.count) || !isCount(sketch.missing)) return [`${at}: expected whole-number count and missing`];
   if (isCount(rows) && sketch.count + sketch.missing > rows) return [`${at}: counts more values than the segment value has rows`];
@@ -66,6 +69,8 @@ function sketchProblems(at: string, sketch: unknown, whole: FeatureSketch, rows:
   } else {
     countsFit('counts', whole.categories.length + 1);
   }
+  // A sketch with no values has nothing to draw windows from, hence no noise levels.
+  if (sketch.count > 0) sketchNoiseProblems((path, what) => problems.push(`${path}: ${what}`), at, sketch, windows, windows === null ? 1 : 2);
   return problems;
 }
 

@@ -1,9 +1,11 @@
 // Structural validation of a parsed reference file: every field's type, and the
 // invariants the monitor relies on (strictly increasing edges, one count per bin, fine
 // edges containing the coarse ones, counts that add up; in format 2 the first edge below the
-// minimum, within-bin offsets that fit their bins, atoms with their edges). Returns problems by path.
+// minimum, within-bin offsets that fit their bins, atoms with their edges, one noise level per
+// window size). Returns problems by path. Sizes beyond what mlwatch reads are limits.ts's.
 import { previousDouble } from '../stats/float.js';
 import { edgeBelowMinimum } from './edges.js';
+import { noiseGridProblems, sketchNoiseProblems } from './noise-structure.js';
 import { segmentsProblems } from './segment-structure.js';
 import { OTHER_CATEGORY, type Reference } from './types.js';
 
@@ -40,15 +42,21 @@ export function referenceProblems(value: unknown): string[] {
   if (typeof value.checksum !== 'string' || !/^[0-9a-f]{64}$/.test(value.checksum)) {
     problems.add('checksum', 'expected 64 lowercase hex digits (sha256)');
   }
+  const add = (path: string, what: string): void => problems.add(path, what);
+  const windows = noiseGridProblems(add, value);
+  const check = (path: string, sketch: unknown): void => {
+    checkSketch(problems, path, sketch, rows, value.format_version);
+    if (isObject(sketch)) sketchNoiseProblems(add, path, sketch, windows, value.format_version);
+  };
   if (!isObject(value.features)) {
     problems.add('features', 'expected an object of feature sketches');
   } else {
-    for (const [name, sketch] of Object.entries(value.features)) checkSketch(problems, `features.${name}`, sketch, rows, value.format_version);
+    for (const [name, sketch] of Object.entries(value.features)) check(`features.${name}`, sketch);
   }
-  checkSketch(problems, 'prediction', value.prediction, rows, value.format_version);
+  check('prediction', value.prediction);
   if (problems.list.length === 0) {
     const ok = value as unknown as Reference;
-    for (const line of segmentsProblems(value.segments, ok.features, ok.prediction)) problems.addLine(line);
+    for (const line of segmentsProblems(value.segments, ok.features, ok.prediction, windows)) problems.addLine(line);
   }
   return problems.list;
 }

@@ -10,12 +10,32 @@
 // then score alike, whatever the size of the training set). Format 1 (still read): edges[0]
 // is the minimum, and the first bin holds the minimum's own copies.
 
+import type { CategoricalDriftMethod, NumericDriftMethod } from '../config/types.js';
+
 export const REFERENCE_FORMAT = 'mlwatch-reference';
-/** The version `reference build` writes. */
+/** The version `reference build` writes: 2 adds within-bin offsets, atoms and the noise levels. */
 export const REFERENCE_FORMAT_VERSION = 2;
-/** The versions `serve` and `config check` read. */
+/** The versions `serve` and `config check` read; a version 1 file has none of them (even-spread W1, threshold-only decisions). */
 export const READABLE_REFERENCE_FORMAT_VERSIONS: readonly number[] = [1, 2];
 export const OTHER_CATEGORY = '__other__';
+
+/**
+ * Upper quantiles of a method's score over stationary windows of n values, one per n of the
+ * reference's noise grid (`Reference.noise.windows`): q99 the 99% and q999 the 99.9% quantile.
+ * For chi2_pvalue, where drift is a SMALL p-value, the 1% and 0.1% lower quantiles instead.
+ */
+export interface NoiseLevels {
+  q99: number[];
+  q999: number[];
+}
+
+/** How the noise levels were estimated (src/reference/noise.ts). */
+export interface NoiseGrid {
+  /** Window sizes n, ascending. */
+  windows: number[];
+  /** Simulated windows per n. */
+  replicates: number;
+}
 
 export interface NumericSummary {
   /** Non-null, finite values seen. */
@@ -59,6 +79,8 @@ export interface NumericSketch {
   fine_offsets?: number[];
   /** Format 2: the atoms, ascending: values the reference repeats, each alone in its fine bin (src/reference/atoms.ts). */
   atoms?: number[];
+  /** Noise levels per method (format_version 2; absent in version 1). */
+  noise?: Record<NumericDriftMethod, NoiseLevels>;
 }
 
 export interface CategoricalSketch {
@@ -71,6 +93,8 @@ export interface CategoricalSketch {
   categories: { value: string; count: number }[];
   /** Count of values in categories beyond the top ones (the __other__ bin). */
   other_count: number;
+  /** Noise levels per method (format_version 2; absent in version 1). */
+  noise?: Record<CategoricalDriftMethod, NoiseLevels>;
 }
 
 export type FeatureSketch = NumericSketch | CategoricalSketch;
@@ -85,6 +109,8 @@ export interface NumericSegmentSketch {
   counts: number[];
   fine_counts: number[];
   fine_offsets: number[];
+  /** Noise levels per method of windows drawn from this segment value (format_version 2; absent without values). */
+  noise?: Record<NumericDriftMethod, NoiseLevels>;
 }
 
 /** A categorical column within one segment value: counts per whole-reference category, then __other__. */
@@ -93,6 +119,8 @@ export interface CategoricalSegmentSketch {
   count: number;
   missing: number;
   counts: number[];
+  /** Noise levels per method of windows drawn from this segment value (format_version 2; absent without values). */
+  noise?: Record<CategoricalDriftMethod, NoiseLevels>;
 }
 
 export type SegmentSketch = NumericSegmentSketch | CategoricalSegmentSketch;
@@ -132,6 +160,8 @@ export interface Reference {
   prediction: FeatureSketch;
   /** Per configured segment feature, each value's reference (absent without segments). */
   segments?: SegmentReference[];
+  /** The grid of the sketches' noise levels (format_version 2; absent in version 1). */
+  noise?: NoiseGrid;
   /** sha256 (hex) of the canonical JSON of this object without the checksum field. */
   checksum: string;
 }

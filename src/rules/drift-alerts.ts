@@ -1,7 +1,11 @@
 // Drift alerts: per feature (warning and critical), on the prediction, and the share of a
-// model's features that drifted. Levels are multiples of the model's own exported
-// mlwatch_drift_threshold{method}, so a threshold tuned in mlwatch.yaml moves the alert too.
-// Every input is a gauge, read through heldGauge so a failed scrape does not resolve them.
+// model's features that drifted; and the drift computation itself (failing, or stale scores).
+// Levels are multiples of the model's own exported mlwatch_drift_threshold{method}, so a
+// threshold tuned in mlwatch.yaml moves the alert too, and the score must also reach its
+// exported noise level at the window's size (mlwatch_*_drift_noise), or the threshold alone
+// where there is none (a reference without noise levels). Every gauge is read through
+// heldGauge, so a failed scrape does not resolve them.
+import { durationSeconds } from './duration.js';
 import { GROUP_LEFT, fullWindow, heldGauge, indent, labelList, num, percent } from './promql.js';
 import { alertRule, type AlertRule } from './rule.js';
 import type { AlertThresholds, DriftAlertSettings } from './thresholds.js';
@@ -28,7 +32,7 @@ export function driftAlerts(t: AlertThresholds): AlertRule[] {
         `{{ $labels.method }} {{ printf "%.3g" $value }} is at or above ${levelText(alerts.MLWatchFeatureDriftCritical)}.`,
     }),
     alertRule(t, 'MLWatchPredictionDrift', alerts.MLWatchPredictionDrift, {
-      expr: driftExpr(t, alerts.MLWatchPredictionDrift, 'mlwatch_prediction_drift', 'mlwatch_prediction_drift_window_samples', []),
+      expr: driftExpr(t, alerts.MLWatchPredictionDrift, 'mlwatch_prediction', []),
       summary: "The model's predictions drifted from the reference predictions.",
       description:
         'Predictions of model {{ $labels.model }} on {{ $labels.instance }} drifted: ' +
@@ -47,25 +51,76 @@ export function driftAlerts(t: AlertThresholds): AlertRule[] {
         '{{ $value | humanizePercentage }} of the features of model {{ $labels.model }} on {{ $labels.instance }} ' +
         `drifted (threshold ${percent(dataset.threshold)}): look for an upstream change common to them.`,
     }),
+    ...computeAlerts(t),
+  ];
+}
+
+/** The drift computation failing, and drift scores left stale (by failures or a stalled timer). */
+function computeAlerts(t: AlertThresholds): AlertRule[] {
+  const failing = t.alerts.MLWatchDriftComputeFailing;
+  const stale = t.alerts.MLWatchDriftStale;
+  const model = labelList(t.target_labels, 'model');
+  const slack = durationSeconds(stale.slack) ?? NaN;
+  return [
+    alertRule(t, 'MLWatchDriftComputeFailing', failing, {
+      expr: `sum by (${model}) (increase(mlwatch_drift_compute_failures_total[${failing.rate_window}])) >= ${num(failing.min_count)}`,
+      summary: "mlwatch fails to compute a model's drift scores.",
+      description:
+        'mlwatch on {{ $labels.instance }} failed {{ $value | humanize }} drift computations of model {{ $labels.model }} ' +
+        `in the last ${failing.rate_window}; its drift scores are frozen at the last complete computation (the log says why: "drift computation failed").`,
+    }),
+    alertRule(t, 'MLWatchDriftStale', stale, {
+      expr: [
+        '(',
+        `  time() - ${heldGauge(t, 'mlwatch_drift_last_computed_timestamp_seconds')}`,
+        ')',
+        `  >= on (${model})`,
+        '(',
+        `  ${num(stale.max_intervals)} * ${heldGauge(t, 'mlwatch_drift_compute_interval_seconds')} + ${num(slack)}`,
+        ')',
+        `and on (${model})`,
+        `count by (${model}) (`,
+        indent(fullWindow(t, 'mlwatch_feature_drift_window_samples')),
+        ')',
+      ].join('\n'),
+      summary: "A model's drift scores are stale.",
+      description:
+        'The drift scores of model {{ $labels.model }} on {{ $labels.instance }} were last computed {{ $value | humanizeDuration }} ago, ' +
+        `more than ${num(stale.max_intervals)} compute intervals (plus ${stale.slack}): dashboards and drift alerts show old numbers.`,
+    }),
   ];
 }
 
 function featureDriftExpr(t: AlertThresholds, settings: DriftAlertSettings): string {
-  return driftExpr(t, settings, 'mlwatch_feature_drift', 'mlwatch_feature_drift_window_samples', ['feature']);
+  return driftExpr(t, settings, 'mlwatch_feature', ['feature']);
 }
 
-function driftExpr(t: AlertThresholds, s: DriftAlertSettings, score: string, samples: string, extra: string[]): string {
+/**
+ * score >= multiplier × threshold, and score >= noise where the noise level is exported (else
+ * the threshold alone: `score unless on (…) noise` keeps exactly the scores without one), with
+ * a full window. `and`/`unless` keep the left side's value: the alert's value is the score.
+ */
+function driftExpr(t: AlertThresholds, s: DriftAlertSettings, prefix: 'mlwatch_feature' | 'mlwatch_prediction', extra: string[]): string {
   const threshold = heldGauge(t, `mlwatch_drift_threshold{method="${s.method}"}`);
   const level = s.threshold_multiplier === 1 ? threshold : `${num(s.threshold_multiplier)} * ${threshold}`;
+  const score = heldGauge(t, `${prefix}_drift{method="${s.method}"}`);
+  const noise = heldGauge(t, `${prefix}_drift_noise{method="${s.method}"}`);
+  const series = labelList(t.target_labels, 'model', ...extra, 'method');
   return [
     '(',
-    `  ${heldGauge(t, `${score}{method="${s.method}"}`)}`,
+    `  ${score}`,
     `    >= on (${labelList(t.target_labels, 'model', 'method')}) ${GROUP_LEFT}`,
     `  ${level}`,
     ')',
+    `and on (${series})`,
+    '(',
+    `    ${score} >= on (${series}) ${noise}`,
+    '  or',
+    `    ${score} unless on (${series}) ${noise}`,
+    ')',
     `and on (${labelList(t.target_labels, 'model', ...extra)})`,
     '(',
-    indent(fullWindow(t, samples)),
+    indent(fullWindow(t, `${prefix}_drift_window_samples`)),
     ')',
   ].join('\n');
 }

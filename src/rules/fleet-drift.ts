@@ -2,8 +2,9 @@
 // fleet of mlwatch replicas inside Prometheus: live shares from the window's increase of the
 // exported histograms/counters summed over replicas, reference shares from the exported
 // ratio gauges, and the formulas of src/stats/binned.ts term by term, so a single replica
-// gets the number its own mlwatch_feature_drift gauge shows. docs/fleet-drift.md explains
-// every step, the names and the tolerance.
+// gets the number its own mlwatch_feature_drift gauge shows. Beside them, a fleet noise level
+// (the largest replica's: conservative, see noiseRules) and the fleet decision against it.
+// docs/fleet-drift.md explains every step, the names and the tolerance.
 import { PSI_EPSILON } from '../stats/binned.js';
 import { durationSeconds } from './duration.js';
 
@@ -24,6 +25,12 @@ export const FLEET_FEATURE_DRIFT = 'model_feature_method:mlwatch_feature_drift:f
 export const FLEET_PREDICTION_DRIFT = 'model_method:mlwatch_prediction_drift:fleet';
 export const FLEET_FEATURE_SAMPLES = 'model_feature:mlwatch_feature_drift_window_samples:fleet';
 export const FLEET_PREDICTION_SAMPLES = 'model:mlwatch_prediction_drift_window_samples:fleet';
+/** The fleet's noise level per method: the largest of the replicas' (see noiseRules). */
+export const FLEET_FEATURE_NOISE = 'model_feature_method:mlwatch_feature_drift_noise:fleet';
+export const FLEET_PREDICTION_NOISE = 'model_method:mlwatch_prediction_drift_noise:fleet';
+/** 1 when the fleet drift is at or above both the model's threshold and the fleet noise level, else 0. */
+export const FLEET_FEATURE_DRIFTED = 'model_feature_method:mlwatch_feature_drifted:fleet';
+export const FLEET_PREDICTION_DRIFTED = 'model_method:mlwatch_prediction_drifted:fleet';
 
 /** ln 2 as a PromQL literal that parses back to Math.LN2 exactly. */
 const LN2 = String(Math.LN2);
@@ -46,7 +53,15 @@ interface Distribution {
   reference: string;
   samples: string;
   drift: string;
+  /** The replicas' noise gauge, and the fleet's noise and decision series. */
+  replicaNoise: string;
+  noise: string;
+  drifted: string;
 }
+
+const FEATURE_NOISE = { replicaNoise: 'mlwatch_feature_drift_noise', noise: FLEET_FEATURE_NOISE, drifted: FLEET_FEATURE_DRIFTED };
+/** The methods the fleet rules recompute. */
+const METHODS = 'psi|jensen_shannon';
 
 /** Distributions recorded under the same drift name; numeric and categorical features share one. */
 const OUTPUTS: Distribution[][] = [
@@ -58,6 +73,7 @@ const OUTPUTS: Distribution[][] = [
       reference: 'mlwatch_feature_reference_bin_ratio',
       samples: FLEET_FEATURE_SAMPLES,
       drift: FLEET_FEATURE_DRIFT,
+      ...FEATURE_NOISE,
     },
     {
       level: ['model', 'feature'],
@@ -66,6 +82,7 @@ const OUTPUTS: Distribution[][] = [
       reference: 'mlwatch_feature_reference_category_ratio',
       samples: FLEET_FEATURE_SAMPLES,
       drift: FLEET_FEATURE_DRIFT,
+      ...FEATURE_NOISE,
     },
   ],
   [
@@ -76,6 +93,9 @@ const OUTPUTS: Distribution[][] = [
       reference: 'mlwatch_prediction_reference_bin_ratio',
       samples: FLEET_PREDICTION_SAMPLES,
       drift: FLEET_PREDICTION_DRIFT,
+      replicaNoise: 'mlwatch_prediction_drift_noise',
+      noise: FLEET_PREDICTION_NOISE,
+      drifted: FLEET_PREDICTION_DRIFTED,
     },
   ],
 ];
@@ -102,7 +122,8 @@ function headerLines(options: FleetDriftOptions): string[] {
     'Regenerate with:',
     `  mlwatch rules fleet-drift --window ${options.window}${interval} --out alert-rules/fleet-drift.rules.yml`,
     'Fleet-wide PSI and Jensen-Shannon distance per feature and for the numeric prediction, over the',
-    `union of every replica's events in the last ${options.window}; how, and the tolerance: docs/fleet-drift.md.`,
+    `union of every replica's events in the last ${options.window}, with a conservative noise level (the largest`,
+    "replica's) and the decision against it; how, and the tolerance: docs/fleet-drift.md.",
   ];
 }
 
@@ -167,8 +188,39 @@ function outputRules(distributions: Distribution[], window: string): RecordingRu
   rules.push(
     { record: drift, labels: { method: 'psi' }, expr: joined(({ n }) => psi(n, samples)) },
     { record: drift, labels: { method: 'jensen_shannon' }, expr: joined(({ n }) => jensenShannon(n, samples)) },
+    ...noiseRules(distributions[0]),
   );
   return rules;
+}
+
+/**
+ * The fleet's noise level and decision. A score's noise level falls as the window grows, and
+ * the fleet's window holds every replica's values, so the noise level at the fleet's n is at
+ * most the one at any replica's n: the largest replica level (that of the replica with the
+ * fewest values among those exporting one) is a conservative stand-in — it never calls noise
+ * drift, at the cost of some power when one replica has few values. A replica exports its level
+ * only at min_samples and with a reference that has noise levels; where no replica does (old
+ * references, or every replica below min_samples) there is no fleet level, and no fleet decision
+ * rather than a threshold-only one. The decision also takes the model's threshold (max over
+ * replicas, which load the same config).
+ */
+function noiseRules(d: Distribution): RecordingRule[] {
+  const series = [...d.level, 'method'].join(', ');
+  return [
+    { record: d.noise, expr: `max by (${series}) (${d.replicaNoise}{method=~"${METHODS}"})` },
+    {
+      record: d.drifted,
+      expr: [
+        '(',
+        `  ${d.drift} >= bool on (model, method) group_left () max by (model, method) (mlwatch_drift_threshold{method=~"${METHODS}"})`,
+        ')',
+        `* on (${series})`,
+        '(',
+        `  ${d.drift} >= bool on (${series}) ${d.noise}`,
+        ')',
+      ].join('\n'),
+    },
+  ];
 }
 
 /**

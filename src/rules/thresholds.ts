@@ -18,7 +18,11 @@ export interface BaseAlertSettings {
   for: string;
 }
 
-/** Fires when the score reaches threshold_multiplier × the model's exported mlwatch_drift_threshold{method}. */
+/**
+ * Fires when the score reaches threshold_multiplier × the model's exported
+ * mlwatch_drift_threshold{method} and the exported noise level at the window's size (the
+ * threshold alone where the reference has no noise levels).
+ */
 export interface DriftAlertSettings extends BaseAlertSettings {
   method: AlertDriftMethod;
   threshold_multiplier: number;
@@ -64,6 +68,21 @@ export interface UnexpectedVersionSettings extends BaseAlertSettings {
   min_count: number;
 }
 
+/** At least min_count failed drift computations of a model in rate_window. */
+export interface DriftComputeFailingSettings extends BaseAlertSettings {
+  rate_window: string;
+  min_count: number;
+}
+
+/**
+ * Drift scores older than max_intervals of the model's compute interval plus slack (room for
+ * the scrape and evaluation intervals, so a long scrape interval does not look like staleness).
+ */
+export interface DriftStaleSettings extends BaseAlertSettings {
+  max_intervals: number;
+  slack: string;
+}
+
 export interface AlertSettingsByName {
   MLWatchDown: BaseAlertSettings;
   /** threshold: share of the scrapes in rate_window in which a collector failed; min_count: scrapes seen in rate_window. */
@@ -72,6 +91,8 @@ export interface AlertSettingsByName {
   MLWatchFeatureDriftCritical: DriftAlertSettings;
   MLWatchPredictionDrift: DriftAlertSettings;
   MLWatchDatasetDrift: DatasetDriftSettings;
+  MLWatchDriftComputeFailing: DriftComputeFailingSettings;
+  MLWatchDriftStale: DriftStaleSettings;
   MLWatchFeatureNullRateHigh: RatioAlertSettings;
   MLWatchFeatureTypeErrors: RatioAlertSettings;
   MLWatchFeatureOutOfRange: RatioAlertSettings;
@@ -121,6 +142,8 @@ export const ALERT_FIELDS: Record<AlertName, Record<string, FieldKind>> = {
   MLWatchFeatureDriftCritical: DRIFT,
   MLWatchPredictionDrift: DRIFT,
   MLWatchDatasetDrift: { ...BASE, threshold: 'ratio', min_features: 'count' },
+  MLWatchDriftComputeFailing: WINDOW_COUNT,
+  MLWatchDriftStale: { ...BASE, max_intervals: 'count', slack: 'duration' },
   MLWatchFeatureNullRateHigh: RATIO,
   MLWatchFeatureTypeErrors: RATIO,
   MLWatchFeatureOutOfRange: RATIO,

@@ -7,7 +7,7 @@ import { logger as defaultLogger, type Logger } from '../log.js';
 import { Fleet, type Clock } from '../monitor/fleet.js';
 import { MetricsRegistry, createCollectors } from '../metrics/registry.js';
 import { EventLoopDelay } from '../metrics/event-loop.js';
-import { loadReference } from '../reference/io.js';
+import { ReferenceLoadError, loadReference } from '../reference/io.js';
 import { checkReferenceMatchesModel } from '../reference/validate.js';
 import { cellBudget, cellBudgetProblem } from '../monitor/cell-budget.js';
 import { modelWarnings } from '../config/model-warnings.js';
@@ -69,7 +69,8 @@ export async function loadReferences(config: Config): Promise<Map<string, Refere
         if (tooMany !== null) problems.push(`models[${i}]: ${tooMany}`);
         else references.set(model.name, reference);
       } catch (error) {
-        problems.push(`models[${i}].reference: ${error instanceof Error ? error.message : String(error)}`);
+        const lines = error instanceof ReferenceLoadError ? error.problems : [error instanceof Error ? error.message : String(error)];
+        for (const line of lines) problems.push(`models[${i}].reference: ${line}`);
       }
     }),
   );

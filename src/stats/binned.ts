@@ -5,8 +5,12 @@
 //   JS         sqrt( (KL(r || m) + KL(w || m)) / 2 ) in bits, m = (r + w) / 2:
 //              scipy.spatial.distance.jensenshannon(r, w, base=2), in [0, 1].
 //   Chebyshev  max_i |r_i - w_i|, in [0, 1].
-//   chi-square scipy.stats.chisquare(f_obs = window, f_exp = r · Σ window).pvalue over the bins with
-//              expected > 0; a window count in a bin the reference never saw makes p = 0.
+//   chi-square scipy.stats.chisquare(f_obs = window, f_exp = r · Σ window).pvalue after Cochran's
+//              pooling (CHI_SQUARE_MIN_EXPECTED): the categories expecting fewer than 5 values are
+//              pooled into one; a pool still expecting fewer than 5 is merged into the remaining
+//              category with the smallest expected count; dof = categories after pooling - 1 (p = 1
+//              when that is 0). A category the reference never saw (expected 0, e.g. __other__)
+//              is always pooled, so one unseen value moves p a little instead of making it 0.
 // Every function takes counts (never proportions), does not copy them, and returns NaN when
 // either side's total is 0 (callers guarantee a minimum number of samples).
 import { chiSquareSurvival } from './gamma.js';
@@ -80,28 +84,50 @@ export function chebyshevDistance(reference: ArrayLike<number>, window: ArrayLik
   return max;
 }
 
-/** Chi-square goodness-of-fit p-value of window counts against reference proportions:
- *  scipy.stats.chisquare(f_obs=window, f_exp=ref_prop * n_window) over bins with expected > 0;
- *  a window count > 0 in a bin whose expected is 0 → p = 0; dof = (bins with expected > 0) - 1; dof <= 0 → p = 1. */
+/** Cochran's rule: a chi-square category should expect at least this many values. */
+export const CHI_SQUARE_MIN_EXPECTED = 5;
+
+/**
+ * Chi-square goodness-of-fit p-value of window counts against reference proportions, after
+ * pooling the sparse categories (see the top of this file): scipy.stats.chisquare(f_obs, f_exp)
+ * on the pooled counts. Allocation-free: two passes over the bins.
+ */
 export function chiSquarePValue(reference: ArrayLike<number>, window: ArrayLike<number>): number {
   assertSameBins(reference, window, 'chiSquarePValue');
   const referenceTotal = totalCount(reference);
   const windowTotal = totalCount(window);
   if (referenceTotal === 0 || windowTotal === 0) return NaN;
-  let statistic = 0;
-  let expectedBins = 0;
+  const scale = windowTotal / referenceTotal;
+  // Pass 1: the pool of sparse categories, and the smallest category that is not sparse.
+  let poolExpected = 0;
+  let poolObserved = 0;
+  let kept = 0;
+  let smallest = -1;
   for (let i = 0; i < reference.length; i++) {
-    const expected = (reference[i] / referenceTotal) * windowTotal;
-    if (expected > 0) {
-      const deviation = window[i] - expected;
-      statistic += (deviation * deviation) / expected;
-      expectedBins++;
-    } else if (window[i] > 0) {
-      // Observed where the reference says impossible: the statistic is infinite.
-      return 0;
+    const expected = reference[i] * scale;
+    if (expected < CHI_SQUARE_MIN_EXPECTED) {
+      poolExpected += expected;
+      poolObserved += window[i];
+    } else {
+      kept++;
+      if (smallest < 0 || expected < reference[smallest] * scale) smallest = i;
     }
   }
-  const dof = expectedBins - 1;
-  if (dof <= 0) return 1;
-  return chiSquareSurvival(statistic, dof);
+  const poolStands = poolExpected >= CHI_SQUARE_MIN_EXPECTED;
+  const categories = kept + (poolStands || kept === 0 ? 1 : 0);
+  if (categories <= 1) return 1;
+  // Pass 2: Σ (o - e)² / e over the pooled categories.
+  let statistic = poolStands ? ((poolObserved - poolExpected) * (poolObserved - poolExpected)) / poolExpected : 0;
+  for (let i = 0; i < reference.length; i++) {
+    let expected = reference[i] * scale;
+    if (expected < CHI_SQUARE_MIN_EXPECTED) continue;
+    let observed = window[i];
+    if (i === smallest && !poolStands) {
+      expected += poolExpected;
+      observed += poolObserved;
+    }
+    const deviation = observed - expected;
+    statistic += (deviation * deviation) / expected;
+  }
+  return chiSquareSurvival(statistic, categories - 1);
 }

@@ -2,6 +2,7 @@
 // sum of the left-out reference counts over the reference's non-null values.
 import { describe, expect, it } from 'vitest';
 import { categoryCoverageWarnings } from '../../src/config/category-coverage.js';
+import { DEFAULT_DRIFT } from '../../src/config/defaults.js';
 import { modelWarnings } from '../../src/config/model-warnings.js';
 import type { FeatureConfig, ModelConfig } from '../../src/config/types.js';
 import type { CategoricalSketch, Reference } from '../../src/reference/types.js';
@@ -15,6 +16,7 @@ function fixture(feature: Partial<FeatureConfig>, country: CategoricalSketch): {
   const model = {
     name: 'credit',
     segments: [],
+    drift: DEFAULT_DRIFT,
     features: [{ name: 'age', type: 'numeric', nullable: false }, { name: 'country', type: 'categorical', nullable: false, ...feature }],
   } as unknown as ModelConfig;
   const reference = { features: { country } } as unknown as Reference;

@@ -53,6 +53,7 @@ describe('parseConfig', () => {
             compute_interval_seconds: 10,
             decision_method: { numeric: 'psi', categorical: 'jensen_shannon' },
             thresholds: DEFAULT_THRESHOLDS,
+            noise_quantile: 0.999,
           },
           reference_build: { bins: 10, top_categories: 50, prediction_column: 'prediction', min_segment_rows: 200, na_values: [...DEFAULT_NA_VALUES] },
           max_versions: 5,
@@ -105,8 +106,9 @@ describe('parseConfig', () => {
       sub_windows: 10,
       min_samples: 100,
       compute_interval_seconds: 10,
-      decision_method: { numeric: 'psi', categorical: 'jensen_shannon' },
+      decision_method: { numeric: 'jensen_shannon', categorical: 'jensen_shannon' },
       thresholds: DEFAULT_THRESHOLDS,
+      noise_quantile: 0.999,
     });
     expect(model.reference_build).toStrictEqual({ bins: 10, top_categories: 50, prediction_column: 'prediction', min_segment_rows: 200, na_values: [...DEFAULT_NA_VALUES] });
     expect(model.reference_build.na_values).toEqual(expect.arrayContaining(['NA', 'NaN', 'NULL', 'None', '#N/A']));
@@ -134,9 +136,23 @@ describe('parseConfig', () => {
       compute_interval_seconds: 10,
       decision_method: { numeric: 'ks', categorical: 'chebyshev' },
       thresholds: { ...DEFAULT_THRESHOLDS, psi: 0.3, ks: 0.05 },
+      noise_quantile: 0.999,
     });
     expect(model.reference_build).toStrictEqual({ bins: 20, top_categories: 7, prediction_column: 'score', min_segment_rows: 200, na_values: ['NA', '-999'] });
     expect(model.max_versions).toBe(3);
+  });
+
+  it('takes drift.noise_quantile 0.99 or 0.999, and nothing else', () => {
+    const config = parseConfig(yamlWith((file, model) => { model.drift = { noise_quantile: 0.99 }; }), SOURCE);
+    expect(config.models[0].drift.noise_quantile).toBe(0.99);
+    let error: unknown;
+    try {
+      parseConfig(yamlWith((file) => { file.defaults = { drift: { noise_quantile: 0.95 } }; }), SOURCE);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toStrictEqual([expect.stringMatching(/^defaults\.drift\.noise_quantile: must be one of: 0\.99, 0\.999/)]);
   });
 
   it('gives every model its own copies, so changing one Config never changes another', () => {

@@ -21,7 +21,8 @@ requireBinary(prometheusGate, it);
 requireBinary(alertmanagerGate, it);
 
 const FOR_SECONDS = 3;
-// 200 events/s: ~1000 values in the window, so undrifted PSI stays near (bins - 1) / 1000.
+// 200 events/s: ~1000 values in the window, so undrifted Jensen-Shannon stays near 0.05, under
+// both its threshold (0.1) and its noise level.
 const DRIFT = { window_seconds: 6, sub_windows: 3, min_samples: 300, compute_interval_seconds: 1 };
 const CRITICAL = 'MLWatchFeatureDriftCritical';
 const WARNING = 'MLWatchFeatureDriftWarning';
@@ -45,11 +46,13 @@ describe.skipIf(!prometheusGate.available || !alertmanagerGate.available)('a dri
   });
 
   it('raises no alert on undrifted traffic once the drift window is full', async () => {
-    await stack.prometheus.waitFor('mlwatch_feature_drift{method="psi"}', (r) => r.length === 4, 20_000);
+    await stack.prometheus.waitFor('mlwatch_feature_drift{method="jensen_shannon"}', (r) => r.length === 4, 20_000);
+    // The reference has noise levels: they are exported beside every score.
+    await stack.prometheus.waitFor('mlwatch_feature_drift_noise{method="jensen_shannon"}', (r) => r.length === 4, 10_000);
     // Held past every `for:` with drift exported, so a pending alert would have fired.
     await sleep((FOR_SECONDS + 3) * 1000);
-    const psi = await stack.prometheus.query('mlwatch_feature_drift{method="psi"}');
-    expect(psi.every((s) => s.value < 0.2), JSON.stringify(psi.map((s) => [s.metric.feature, s.value]))).toBe(true);
+    const js = await stack.prometheus.query('mlwatch_feature_drift{method="jensen_shannon"}');
+    expect(js.every((s) => s.value < 0.1), JSON.stringify(js.map((s) => [s.metric.feature, s.value]))).toBe(true);
     expect(await stack.prometheus.alerts()).toEqual([]);
     expect(stack.webhook.notifications).toEqual([]);
   });
@@ -68,13 +71,13 @@ describe.skipIf(!prometheusGate.available || !alertmanagerGate.available)('a dri
       instance: stack.instance,
       model: MODEL,
       feature: 'price',
-      method: 'psi',
+      method: 'jensen_shannon',
     });
     const description = alert?.annotations.description ?? '';
     expect(unrenderedParts(description)).toEqual([]);
     expect(description).toMatch(new RegExp(`^Feature price of model ${MODEL} on ${stack.instance.replace(/\./g, '\\.')} drifted`));
-    // The score as the description states it: far above twice the 0.2 PSI threshold.
-    expect(Number(/psi (\d+(?:\.\d+)?)/.exec(description)?.[1])).toBeGreaterThanOrEqual(0.4);
+    // The score as the description states it: far above twice the 0.1 Jensen-Shannon threshold.
+    expect(Number(/jensen_shannon (\d+(?:\.\d+)?)/.exec(description)?.[1])).toBeGreaterThanOrEqual(0.2);
     expect(alert?.annotations.runbook_url).toMatch(/docs\/runbook\.md#mlwatchfeaturedriftcritical$/);
 
     // Only price drifted: no other feature, and no other kind of alert.

@@ -220,7 +220,15 @@ describe.skipIf(!gate.available)('mlwatch scraped by a real Prometheus', () => {
       await scrapedAfterNow();
       expect(await value(`mlwatch_feature_drift_window_samples{${M},feature="price"}`)).toBe(MIN_SAMPLES - 40);
       expect(await value(`mlwatch_prediction_drift_window_samples{${M}}`)).toBe(MIN_SAMPLES - 40);
-      for (const metric of ['mlwatch_feature_drift', 'mlwatch_prediction_drift', 'mlwatch_feature_drifted', 'mlwatch_drifted_features_ratio']) {
+      for (const metric of [
+        'mlwatch_feature_drift',
+        'mlwatch_prediction_drift',
+        'mlwatch_feature_drifted',
+        'mlwatch_drifted_features_ratio',
+        'mlwatch_feature_drift_noise',
+        'mlwatch_prediction_drift_noise',
+        'mlwatch_prediction_drifted',
+      ]) {
         expect({ metric, series: describeResult(await prometheus.query(`${metric}{${M}}`)) }).toEqual({ metric, series: '' });
       }
     });
@@ -257,6 +265,13 @@ describe.skipIf(!gate.available)('mlwatch scraped by a real Prometheus', () => {
       expect(await value(`mlwatch_drifted_features_ratio{${M}}`)).toBe(1 / FEATURES.length);
       const predictionPsi = await value(`mlwatch_prediction_drift{${M},method="psi"}`);
       expect(predictionPsi).toBeGreaterThan(0.2);
+      // The noise level of every score is exported beside it (the reference has noise levels),
+      // and the drifted price is beyond its own.
+      expect((await prometheus.query(`mlwatch_feature_drift_noise{${M}}`)).length).toBe(16);
+      expect((await prometheus.query(`mlwatch_prediction_drift_noise{${M}}`)).length).toBe(4);
+      const js = await value(`mlwatch_feature_drift{${M},feature="price",method="jensen_shannon"}`);
+      expect(js).toBeGreaterThanOrEqual(await value(`mlwatch_feature_drift_noise{${M},feature="price",method="jensen_shannon"}`));
+      expect(await value(`mlwatch_prediction_drifted{${M}}`)).toBe(1);
     });
   });
 

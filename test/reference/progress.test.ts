@@ -50,4 +50,36 @@ describe('build progress', () => {
     progress.finish();
     expect(output.writes).toHaveLength(1); // nothing to end on a plain log
   });
+
+  it('the noise levels: on a terminal a bar by sketches; elsewhere the first, every 5 s and the last', () => {
+    const tty = fakeOutput(true);
+    let now = 0;
+    const bar = createProgressReporter(tty, () => now);
+    bar.noise(0, 4);
+    now = 50;
+    bar.noise(1, 4); // too soon
+    now = 200;
+    bar.noise(2, 4);
+    now = 210;
+    bar.noise(4, 4); // the last: drawn
+    bar.finish();
+    expect(tty.writes).toEqual([
+      `\r\x1b[2Knoise levels 0/4 (features and prediction) [${' '.repeat(30)}]`,
+      `\r\x1b[2Knoise levels 2/4 (features and prediction) [${'='.repeat(15)}${' '.repeat(15)}]`,
+      `\r\x1b[2Knoise levels 4/4 (features and prediction) [${'='.repeat(30)}]`,
+      '\n',
+    ]);
+    const log = fakeOutput(false);
+    now = 0;
+    const lines = createProgressReporter(log, () => now);
+    for (let done = 0; done <= 10; done++) {
+      now += 1000;
+      lines.noise(done, 10);
+    }
+    expect(log.writes).toEqual([
+      'reference build: noise levels 0/10 (features and prediction)\n',
+      'reference build: noise levels 5/10 (features and prediction)\n',
+      'reference build: noise levels 10/10 (features and prediction)\n',
+    ]);
+  });
 });

@@ -95,10 +95,11 @@ describe('renderAlertRules', () => {
     const held = (gauge: string): string =>
       `(${gauge} or (last_over_time(${gauge}[4m]) and on (job, instance) up{job="mlwatch"} == 0))`;
     for (const [name, gauges] of [
-      ['MLWatchFeatureDriftWarning', ['mlwatch_feature_drift{method="psi"}', 'mlwatch_drift_threshold{method="psi"}', 'mlwatch_feature_drift_window_samples', 'mlwatch_drift_min_samples']],
-      ['MLWatchFeatureDriftCritical', ['mlwatch_feature_drift{method="psi"}', 'mlwatch_drift_threshold{method="psi"}', 'mlwatch_feature_drift_window_samples', 'mlwatch_drift_min_samples']],
-      ['MLWatchPredictionDrift', ['mlwatch_prediction_drift{method="psi"}', 'mlwatch_drift_threshold{method="psi"}', 'mlwatch_prediction_drift_window_samples', 'mlwatch_drift_min_samples']],
+      ['MLWatchFeatureDriftWarning', ['mlwatch_feature_drift{method="jensen_shannon"}', 'mlwatch_drift_threshold{method="jensen_shannon"}', 'mlwatch_feature_drift_noise{method="jensen_shannon"}', 'mlwatch_feature_drift_window_samples', 'mlwatch_drift_min_samples']],
+      ['MLWatchFeatureDriftCritical', ['mlwatch_feature_drift{method="jensen_shannon"}', 'mlwatch_drift_threshold{method="jensen_shannon"}', 'mlwatch_feature_drift_noise{method="jensen_shannon"}', 'mlwatch_feature_drift_window_samples', 'mlwatch_drift_min_samples']],
+      ['MLWatchPredictionDrift', ['mlwatch_prediction_drift{method="jensen_shannon"}', 'mlwatch_drift_threshold{method="jensen_shannon"}', 'mlwatch_prediction_drift_noise{method="jensen_shannon"}', 'mlwatch_prediction_drift_window_samples', 'mlwatch_drift_min_samples']],
       ['MLWatchDatasetDrift', ['mlwatch_drifted_features_ratio', 'mlwatch_feature_drift_window_samples', 'mlwatch_drift_min_samples']],
+      ['MLWatchDriftStale', ['mlwatch_drift_last_computed_timestamp_seconds', 'mlwatch_drift_compute_interval_seconds', 'mlwatch_feature_drift_window_samples', 'mlwatch_drift_min_samples']],
       ['MLWatchFeatureNullRateHigh', ['mlwatch_feature_nullable', 'mlwatch_feature_reference_missing_ratio']],
       ['MLWatchTrafficStopped', ['mlwatch_predictions_total']],
       ['MLWatchModelStale', ['mlwatch_model_deploy_timestamp_seconds', 'mlwatch_model_info']],
@@ -160,8 +161,8 @@ describe('renderAlertRules', () => {
     const t = shipped();
     t.alerts.MLWatchFeatureDriftCritical.threshold_multiplier = 1.5;
     const text = renderAlertRules(t);
-    expect(text).toContain('1.5 * (mlwatch_drift_threshold{method="psi"} or ');
-    expect(text).toContain("at or above 1.5 x the model's PSI drift threshold");
+    expect(text).toContain('1.5 * (mlwatch_drift_threshold{method="jensen_shannon"} or ');
+    expect(text).toContain("at or above 1.5 x the model's Jensen-Shannon distance drift threshold");
   });
 });
 

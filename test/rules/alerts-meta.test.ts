@@ -15,6 +15,8 @@ const CONTRACT = [
   'MLWatchFeatureDriftCritical',
   'MLWatchPredictionDrift',
   'MLWatchDatasetDrift',
+  'MLWatchDriftComputeFailing',
+  'MLWatchDriftStale',
   'MLWatchFeatureNullRateHigh',
   'MLWatchFeatureTypeErrors',
   'MLWatchFeatureOutOfRange',

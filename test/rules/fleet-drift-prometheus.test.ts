@@ -12,6 +12,10 @@
 // factor, window / sampled span (= 20/19 for 20 samples one second apart), which cancels in
 // the shares: the fleet value is the exact one up to float rounding and scrape-time jitter.
 //
+// Noise levels: the recorded fleet noise level is the largest of the replicas' exported ones
+// (replicas below min_samples export none), never below the noise level at the fleet's own n
+// (conservative), and the recorded decision is fleet drift >= threshold and >= that level.
+//
 // Timeline (t0 = the last replica's first scrape): replica A gets its traffic at t0 + 15 s;
 // phase 1 reads the rules once the range starts after t0 (t0 + 21 s): only A's events are in
 // it. Then B and C get theirs; phase 2 reads the rules after they are scraped, before
@@ -21,8 +25,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { methodsOf } from '../../src/monitor/drift.js';
 import type { ModelLayout } from '../../src/monitor/layout.js';
-import { FLEET_FEATURE_DRIFT, FLEET_PREDICTION_DRIFT, renderFleetDriftRules } from '../../src/rules/fleet-drift.js';
+import {
+  FLEET_FEATURE_DRIFT,
+  FLEET_FEATURE_DRIFTED,
+  FLEET_FEATURE_NOISE,
+  FLEET_PREDICTION_DRIFT,
+  FLEET_PREDICTION_DRIFTED,
+  FLEET_PREDICTION_NOISE,
+  renderFleetDriftRules,
+} from '../../src/rules/fleet-drift.js';
+import { noiseLevelAt } from '../../src/stats/noise-level.js';
 import { startSidecar, type Sidecar } from '../../src/serve/sidecar.js';
 import { testClock } from '../support/clock.js';
 import { exactDrift, queryAt, unevenExtrapolation, weightedDrift, type SlotDrift } from '../support/fleet.js';
@@ -154,6 +168,39 @@ describe.skipIf(!gate.available)('fleet drift recording rules over three mlwatch
     return factors;
   }
 
+  /**
+   * At the evaluation `time`: the fleet noise level is the largest exporting replica's, at least
+   * the level the reference gives at the fleet's n (`fleetValues` values in all), and the fleet
+   * decision is drift >= threshold and >= that level. Returns the number of (slot, method) checked.
+   */
+  async function checkNoise(time: number, drift: Map<string, number>, exporting: Replica[], fleetValues: number): Promise<number> {
+    const byKey = (samples: { metric: Record<string, string>; value: number }[]): Map<string, number> =>
+      new Map(samples.map((x) => [`${x.metric.feature ?? ''}/${x.metric.method}`, x.value]));
+    const replicaNoise = await queryAt(prometheus.url, '{__name__=~"mlwatch_feature_drift_noise|mlwatch_prediction_drift_noise", method=~"psi|jensen_shannon"}', time);
+    expect(new Set(replicaNoise.map((x) => x.metric.instance))).toEqual(new Set(exporting.map((r) => r.instance)));
+    const largest = new Map<string, number>();
+    for (const [key, value] of replicaNoise.map((x) => [`${x.metric.feature ?? ''}/${x.metric.method}`, x.value] as const)) {
+      largest.set(key, Math.max(largest.get(key) ?? -Infinity, value));
+    }
+    const fleetNoise = byKey(await queryAt(prometheus.url, `{__name__=~"${FLEET_FEATURE_NOISE}|${FLEET_PREDICTION_NOISE}"}`, time));
+    const drifted = byKey(await queryAt(prometheus.url, `{__name__=~"${FLEET_FEATURE_DRIFTED}|${FLEET_PREDICTION_DRIFTED}"}`, time));
+    expect(fleetNoise).toEqual(largest);
+    const thresholds = fixture.config.models[0].drift.thresholds;
+    for (const slot of layout.slots) {
+      methodsOf(slot).forEach((method, m) => {
+        if (method !== 'psi' && method !== 'jensen_shannon') return;
+        const key = `${slot.name}/${method}`;
+        const noise = fleetNoise.get(key) as number;
+        // Conservative: the level at the fleet's own window size is no higher.
+        const atFleetSize = noiseLevelAt(slot.noise?.windows ?? [], slot.noise?.levels[m] ?? [], fleetValues, false);
+        expect(noise, `${key}: fleet noise ${noise} vs the level at n = ${fleetValues}, ${atFleetSize}`).toBeGreaterThanOrEqual(atFleetSize);
+        const score = drift.get(key) as number;
+        expect(drifted.get(key), `${key}: drift ${score}, threshold ${thresholds[method]}, noise ${noise}`).toBe(score >= thresholds[method] && score >= noise ? 1 : 0);
+      });
+    }
+    return drifted.size;
+  }
+
   function expectClose(actual: number | undefined, expected: number, tolerance: number, what: string): void {
     expect(actual, what).toBeDefined();
     const error = Math.abs((actual as number) - expected);
@@ -189,6 +236,8 @@ describe.skipIf(!gate.available)('fleet drift recording rules over three mlwatch
       expectClose(pick(exact.get(slot), gauge.metric.method), gauge.value, SINGLE_TOLERANCE, `exact ${key} vs replica A's gauge`);
     }
     console.info(`fleet drift, replica A alone: ${summary(values)}; largest difference from A's gauges ${worst.toExponential(2)}`);
+    // B and C hold no values in their mlwatch windows (below min_samples): A's noise levels are the fleet's.
+    expect(await checkNoise(time, values, [a], a.traffic.length)).toBe(2 * layout.slots.length);
   });
 
   it('three replicas with different traffic: the recorded values equal PSI and JS over the union of their events', async () => {
@@ -214,6 +263,7 @@ describe.skipIf(!gate.available)('fleet drift recording rules over three mlwatch
       }
     }
     expect(values.size).toBe(2 * layout.slots.length);
+    expect(await checkNoise(time, values, replicas, a.traffic.length + b.traffic.length + c.traffic.length)).toBe(2 * layout.slots.length);
     const f = [...factors.values()];
     console.info(
       `fleet drift, union of A, B, C: ${summary(values)}; increase() factors ${f.map((x) => x.toFixed(6)).join(' ')} ` +

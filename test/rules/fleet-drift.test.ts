@@ -95,7 +95,7 @@ requireBinary(gate, it);
 describe.skipIf(!gate.available)('promtool on the fleet drift rules', () => {
   it('promtool check rules accepts the committed file (no lint findings)', async () => {
     const { stdout } = await run(PROMTOOL_BIN, ['check', 'rules', COMMITTED]);
-    expect(stdout).toContain('SUCCESS: 17 rules found');
+    expect(stdout).toContain('SUCCESS: 21 rules found');
   });
 
   it('promtool test rules: hand-computed fleet PSI and JS, with bins empty on one side, pass', async () => {

@@ -16,6 +16,16 @@ export interface BinnedFixtureCase {
   expected: Record<'psi' | 'jensen_shannon' | 'chebyshev' | 'chi2_pvalue', FixtureValue>;
 }
 
+export interface ChiSquarePoolingCase {
+  name: string;
+  reference: number[];
+  window: number[];
+  /** The window and expected counts after Cochran's pooling, as the generator pooled them. */
+  pooled_observed: number[];
+  pooled_expected: number[];
+  expected: { chi2_pvalue: FixtureValue };
+}
+
 export interface ContinuousFixtureCase {
   name: string;
   reference: number[];

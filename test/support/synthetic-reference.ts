@@ -3,6 +3,8 @@
 import { DEFAULT_INGEST, DEFAULT_METRICS } from '../../src/config/defaults.js';
 import type { Config, ModelConfig } from '../../src/config/types.js';
 import { binIndex } from '../../src/stats/bins.js';
+import { noiseGrid } from '../../src/reference/noise.js';
+import { estimateNoise } from '../../src/reference/noise-pool.js';
 import {
   FINE_BINS,
   REFERENCE_FORMAT,
@@ -58,7 +60,8 @@ export function syntheticReference(
 ): Reference {
   return {
     format: REFERENCE_FORMAT,
-    // numericSketch's shape is format 1's: the first edge is the minimum, no within-bin offsets.
+    // Format 1's shape: the first edge is the minimum, no within-bin offsets, and no noise levels
+    // (threshold-only decisions) unless withNoiseLevels adds them.
     format_version: 1,
     model: model.name,
     created_at: '2026-11-01T00:00:00.000Z',
@@ -70,6 +73,22 @@ export function syntheticReference(
     features,
     prediction,
     checksum: 'synthetic',
+  };
+}
+
+/** The reference as format_version 2, with the noise levels the builder would simulate (real simulation, seeded). */
+export async function withNoiseLevels(reference: Reference): Promise<Reference> {
+  const grid = noiseGrid();
+  const names = [...Object.keys(reference.features), ''];
+  const sketches = [...Object.values(reference.features), reference.prediction];
+  const noise = await estimateNoise(sketches.map((sketch, i) => ({ sketch, seed: 1000 + i * 7919 + names[i].length })), grid);
+  const withNoise = sketches.map((sketch, i) => ({ ...sketch, noise: noise[i] }) as NumericSketch | CategoricalSketch);
+  return {
+    ...reference,
+    format_version: 2,
+    noise: grid,
+    features: Object.fromEntries(names.slice(0, -1).map((name, i) => [name, withNoise[i]])),
+    prediction: withNoise[withNoise.length - 1],
   };
 }
 
@@ -95,6 +114,7 @@ export function testModel(overrides: Partial<ModelConfig> = {}): ModelConfig {
       compute_interval_seconds: 1,
       decision_method: { numeric: 'psi', categorical: 'jensen_shannon' },
       thresholds: { psi: 0.2, jensen_shannon: 0.1, wasserstein_normalized: 0.1, ks: 0.1, chi2_pvalue: 0.01, chebyshev: 0.1 },
+      noise_quantile: 0.999,
     },
     reference_build: { bins: 10, top_categories: 50, prediction_column: 'prediction', min_segment_rows: 200, na_values: [] },
     max_versions: 3,
