@@ -11,6 +11,8 @@ import type { Sample } from '../family.js';
 
 interface VariantSamples {
   cell: Cell;
+  /** Whether the model pairs predictions (it has shadows): the pair counters are exported only then. */
+  pairs: boolean;
   divergence: Sample[];
   paired: Sample;
   agreeing: Sample;
@@ -36,7 +38,9 @@ export class VariantsCollector implements Collector {
     for (const { monitor } of fleet.models) {
       const { state } = monitor;
       const index = state.index;
-      if (!index.sliced || state.pairing === null) continue;
+      if (!index.sliced) continue;
+      // Divergence for every non-default variant; pairs only where shadows pair them.
+      const pairing = state.pairing;
       const model = monitor.model.name;
       const methods = divergenceMethodsOf(monitor.layout);
       index.variantNames.forEach((variant, v) => {
@@ -44,6 +48,7 @@ export class VariantsCollector implements Collector {
         const labels = { model, variant };
         const made: VariantSamples = {
           cell: state.cells[index.variantCell(v)],
+          pairs: pairing !== null,
           divergence: methods.map((method) => ({ labels: { ...labels, method }, value: NaN })),
           paired: { labels, value: 0 },
           agreeing: { labels, value: 0 },
@@ -52,9 +57,10 @@ export class VariantsCollector implements Collector {
         };
         this.variants.push(made);
       });
+      if (pairing === null) continue;
       const samples = UNPAIRED_REASONS.map((reason) => ({ labels: { model, reason }, value: 0 }));
       this.f.unpaired.samples.push(...samples);
-      this.unpaired.push({ store: state.pairing, samples });
+      this.unpaired.push({ store: pairing, samples });
     }
   }
 
@@ -64,6 +70,11 @@ export class VariantsCollector implements Collector {
     for (const v of this.variants) {
       // A variant that has served nothing yet adds no series (as every slice).
       if (!hasEvents(v.cell)) continue;
+      v.divergence.forEach((sample, k) => {
+        sample.value = v.cell.divergence[k];
+        if (!Number.isNaN(sample.value)) divergence.push(sample);
+      });
+      if (!v.pairs) continue;
       this.f.paired.samples.push(v.paired);
       this.f.agreeing.samples.push(v.agreeing);
       this.f.scored.samples.push(v.scored);
@@ -73,10 +84,6 @@ export class VariantsCollector implements Collector {
       v.agreeing.value = pairs.agreeing;
       v.scored.value = pairs.scored;
       v.difference.value = pairs.scoreDifference;
-      v.divergence.forEach((sample, k) => {
-        sample.value = v.cell.divergence[k];
-        if (!Number.isNaN(sample.value)) divergence.push(sample);
-      });
     }
     this.f.divergence.samples = divergence;
     for (const u of this.unpaired) u.samples.forEach((sample, k) => (sample.value = u.store.unpaired[k]));
