@@ -69,7 +69,7 @@ describe('segment noise levels', () => {
     const fax = reference.segments?.[0].values.find((v) => v.value === 'fax');
     expect(fax?.fallback).toBe(false);
     expect(fax?.features?.loan.noise?.psi.q999).toHaveLength(reference.noise?.windows.length ?? -1);
-    expect(fax?.features?.term.noise?.chi2_pvalue.q999).toHaveLength(reference.noise?.windows.length ?? -1);
+    expect((fax?.features?.term.noise as Record<string, { q999: number[] }> | undefined)?.chi2_pvalue.q999).toHaveLength(reference.noise?.windows.length ?? -1);
     expect(isReference({ ...reference, checksum: '0'.repeat(64) })).toBe(true);
     const broken = structuredClone(reference);
     delete broken.segments?.[0].values[1].features?.loan.noise;
