@@ -49,11 +49,11 @@ async function main() {
   /** @type {import('./lib/report.js').Results} */
   const results = { ingest: null, scrape: null, rss: null };
   try {
-    const { spec, configPath } = await prepareIngestModel(workdir);
+    const { spec, configPath, slicedConfigPath } = await prepareIngestModel(workdir);
 
     if (only.includes('ingest')) {
       log('phase ingest: bare node:http vs mlwatch vs express');
-      results.ingest = await measureIngest({ workdir, configPath, spec, ...knobs, log });
+      results.ingest = await measureIngest({ workdir, configPath, slicedConfigPath, spec, ...knobs, log });
     }
     if (only.includes('scrape')) {
       log('phase scrape: GET /metrics with 5 models × 50 features');

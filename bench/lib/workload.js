@@ -18,6 +18,25 @@ import { seededRandom } from './random.js';
  */
 
 const CATEGORY_COUNTS = [3, 5, 8, 12, 20];
+const CANARY_SHARE = 0.1;
+
+/**
+ * The sliced configuration's additions to a model: two segment features — its second
+ * categorical one (5 categories) and its first numeric one cut at its terciles — and two variants.
+ * @param {ModelSpec} spec
+ */
+export function slicesFor(spec) {
+  const numeric = spec.features.find((f) => f.type === 'numeric');
+  const categorical = spec.features.filter((f) => f.type === 'categorical')[1];
+  if (!numeric || !categorical) throw new Error(`model ${spec.name} needs a numeric and two categorical features to be sliced`);
+  const rng = seededRandom(7);
+  const values = Array.from({ length: 3000 }, () => Number(numeric.sample(rng))).sort((a, b) => a - b);
+  const edges = [values[1000], values[2000]];
+  return {
+    segments: [{ feature: categorical.name }, { feature: numeric.name, edges }],
+    variants: ['champion', 'canary'],
+  };
+}
 // Share of values sent as null: a little realistic data-quality noise.
 const NULL_RATE = 0.005;
 
@@ -107,6 +126,8 @@ export function makeEvent(spec, rng, id) {
   return {
     id: `evt-${id}`,
     model_version: '1',
+    // Every body carries a variant, so the sliced runs post the same bytes as the others.
+    variant: rng.next() < CANARY_SHARE ? 'canary' : 'champion',
     features,
     prediction: { score: round(sigmoid(rng.normal())) },
     latency_ms: round(2 + Math.exp(1.5 + 0.5 * rng.normal())),
@@ -164,8 +185,9 @@ export function writeTrainingCsv(path, spec, rows, seed) {
  * `ref-NAME.json` beside the config. Logging at warn: nothing is logged per request.
  * @param {string} path
  * @param {ModelSpec[]} specs
+ * @param {{ slices?: object, referenceSuffix?: string }} [options]  keys added to every model, and a suffix for the reference files
  */
-export function writeConfig(path, specs) {
+export function writeConfig(path, specs, options = {}) {
   const config = {
     ingest: { listen: '127.0.0.1:0', max_body_bytes: 10485760, max_batch_events: 10000 },
     // No shutdown grace: nothing scrapes a benchmark's sidecar after it is stopped.
@@ -177,8 +199,9 @@ export function writeConfig(path, specs) {
       task: 'binary_classification',
       classes: ['neg', 'pos'],
       version: '1',
-      reference: `ref-${spec.name}.json`,
+      reference: `ref-${spec.name}${options.referenceSuffix ?? ''}.json`,
       features: spec.features.map((f) => ({ name: f.name, type: f.type })),
+      ...(options.slices ?? {}),
     })),
   };
   writeFileSync(path, `${JSON.stringify(config, null, 2)}\n`);

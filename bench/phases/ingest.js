@@ -12,7 +12,7 @@ const PATH_OF = (/** @type {string} */ model) => `/v1/models/${model}/prediction
 
 /**
  * @typedef {object} IngestCase
- * @property {'bare' | 'mlwatch' | 'express'} server
+ * @property {'bare' | 'mlwatch' | 'mlwatch-sliced' | 'express'} server
  * @property {'single' | 'batch100'} body
  * @property {import('../lib/wrk.js').WrkResult[]} runs
  * @property {number} eventsPerRequest
@@ -25,6 +25,7 @@ const PATH_OF = (/** @type {string} */ model) => `/v1/models/${model}/prediction
  * @param {object} ctx
  * @param {string} ctx.workdir
  * @param {string} ctx.configPath     config whose model ctx.spec is, reference built
+ * @param {string} ctx.slicedConfigPath  the same model with two segment features and two variants
  * @param {import('../lib/workload.js').ModelSpec} ctx.spec
  * @param {number} ctx.seconds        per measured run
  * @param {number} ctx.warmupSeconds  per case, once, before the repetitions
@@ -48,15 +49,18 @@ export async function measureIngest(ctx) {
   try {
     servers.bare = await startBaseline('bare', ctx.workdir);
     servers.mlwatch = await startMlwatch(ctx.configPath, ctx.workdir);
+    servers['mlwatch-sliced'] = await startMlwatch(ctx.slicedConfigPath, ctx.workdir, { name: 'mlwatch-sliced' });
     servers.express = await startBaseline('express', ctx.workdir);
 
     /** @type {IngestCase[]} */
     const cases = [
       newCase('bare', 'single', bodies.single),
       newCase('mlwatch', 'single', bodies.single),
+      newCase('mlwatch-sliced', 'single', bodies.single),
       newCase('express', 'single', bodies.single),
       newCase('bare', 'batch100', bodies.batch100),
       newCase('mlwatch', 'batch100', bodies.batch100),
+      newCase('mlwatch-sliced', 'batch100', bodies.batch100),
     ];
     for (const c of cases) await checkAnswer(servers[c.server], bodies[c.body], ctx.spec.name);
 
@@ -68,7 +72,7 @@ export async function measureIngest(ctx) {
       for (const c of cases) {
         const run = await runCase(c, servers[c.server], bodies[c.body], ctx, ctx.seconds, true);
         ctx.log(
-          `rep ${rep}/${ctx.reps} ${c.server.padEnd(7)} ${c.body.padEnd(8)} ${run.requestsPerSecond.toFixed(0).padStart(7)} req/s` +
+          `rep ${rep}/${ctx.reps} ${c.server.padEnd(14)} ${c.body.padEnd(8)} ${run.requestsPerSecond.toFixed(0).padStart(7)} req/s` +
             `  server CPU ${pct(run.serverCpu)}  wrk CPU ${pct(run.wrkCpu)}  p99 ${run.latencyMs.p99.toFixed(1)} ms`,
         );
       }

@@ -5,7 +5,7 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { base } from './dashboard-base.js';
 import { binTransformations, distributionQueries } from './distribution.js';
 import { barChart, barGauge, organize, referenceLine, statPanel, tablePanel, timeSeries } from './panels.js';
-import { FEATURE, MODEL, selector } from './promql.js';
+import { FEATURE, MODEL, selector, sumRate } from './promql.js';
 import { featureVariable, methodVariable } from './variables.js';
 
 const METHOD = 'method=~"$method"';
@@ -16,6 +16,7 @@ export function driftDashboard(): dashboard.DashboardBuilder {
     .withVariable(methodVariable());
   summaryRow(builder);
   scoresRow(builder);
+  slicesRow(builder);
   distributionRow(builder);
   return builder;
 }
@@ -109,6 +110,74 @@ function scoresRow(builder: dashboard.DashboardBuilder): void {
         unit: 's',
         width: 12,
         queries: [{ expr: `time() - max by (model) (${selector('driftLastComputed')})`, legend: '{{model}}' }],
+      }),
+    );
+}
+
+/** Segments and variants (models that configure them): which slice went wrong. */
+function slicesRow(builder: dashboard.DashboardBuilder): void {
+  const segmentKeys = 'model, segment, segment_value, feature';
+  builder
+    .withRow(new dashboard.RowBuilder('Segments and variants'))
+    .withPanel(
+      barGauge({
+        title: 'Which segment went wrong: segment × feature by drift',
+        description:
+          'The ten (segment value, feature) pairs with the highest drift under the selected method(s), each against the reference of its own segment value: where a drift concentrates. A feature high here but not in the whole-model ranking drifted in one segment only (MLWatchSegmentFeatureDrift). Empty for models without segments.',
+        unit: 'none',
+        width: 12,
+        queries: [
+          {
+            expr: `sort_desc(topk(10, max by (${segmentKeys}, method) (${selector('segmentFeatureDrift', [MODEL, FEATURE, METHOD])})))`,
+            legend: '{{model}} {{segment}}={{segment_value}} {{feature}} ({{method}})',
+            instant: true,
+          },
+        ],
+      }),
+    )
+    .withPanel(
+      tablePanel(
+        {
+          title: 'Segments drifted now',
+          description:
+            'Segment values whose feature drifted by mlwatch\'s decision (beyond the threshold and the noise level at the segment\'s window size), each against its own segment value\'s reference.',
+          unit: 'short',
+          width: 12,
+          queries: [{ expr: `max by (${segmentKeys}) (${selector('segmentFeatureDrifted', [MODEL, FEATURE])}) == 1`, instant: true, table: true }],
+        },
+        [organize(['Time', 'Value'], {})],
+      ),
+    )
+    .withPanel(
+      timeSeries({
+        title: 'Variant predictions against the default variant',
+        description:
+          'Divergence of each non-default variant\'s prediction window (canary, challenger, shadow) from the default variant\'s window over the same time: PSI, Jensen-Shannon and KS (Chebyshev for classes). The champion\'s own drift against training is in Prediction drift; this line says whether a new version predicts differently on the same traffic.',
+        unit: 'none',
+        width: 12,
+        queries: [
+          { expr: `max by (model, variant, method) (${selector('variantPredictionDivergence', [MODEL])})`, legend: '{{model}} {{variant}} {{method}}' },
+          { expr: `max by (model) (${selector('driftThreshold', [MODEL, 'method="psi"'])})`, legend: '{{model}} PSI threshold' },
+        ],
+      }).overrideByRegexp('.* threshold$', referenceLine()),
+    )
+    .withPanel(
+      timeSeries({
+        title: 'Shadow agreement with the default variant',
+        description:
+          'For requests scored by both (same event id): the share of a variant\'s predictions whose class equals the default variant\'s, and the mean |Δscore|, over $__rate_interval. Summed over replicas, so the fleet\'s agreement.',
+        unit: 'percentunit',
+        width: 12,
+        queries: [
+          {
+            expr: `${sumRate(['model', 'variant'], selector('variantAgreeingPredictions'))}\n/\n${sumRate(['model', 'variant'], selector('variantPairedPredictions'))}`,
+            legend: '{{model}} {{variant}} agreement',
+          },
+          {
+            expr: `${sumRate(['model', 'variant'], selector('variantScoreDifference'))}\n/\n${sumRate(['model', 'variant'], selector('variantScoredPairs'))}`,
+            legend: '{{model}} {{variant}} mean |Δscore|',
+          },
+        ],
       }),
     );
 }

@@ -7,6 +7,7 @@ import type { Config } from '../config/types.js';
 import { ReferenceLoadError, loadReference } from '../reference/io.js';
 import { checkReferenceMatchesModel } from '../reference/validate.js';
 import { modelWarnings } from '../config/model-warnings.js';
+import { cellBudget, cellBudgetProblem, byteSize } from '../monitor/cell-budget.js';
 
 export const CONFIG_CHECK_USAGE = 'usage: mlwatch config check --config FILE';
 
@@ -52,7 +53,7 @@ export async function runConfigCheck(args: string[], output: CliOutput = process
     return 1;
   }
 
-  const { problems, warnings } = await checkReferences(config);
+  const { problems, warnings, budgets } = await checkReferences(config);
   if (warnings.length > 0) output.stderr(`warnings in ${config.source_path}:\n${warnings.map((w) => `  - ${w}`).join('\n')}\n`);
   if (problems.length > 0) {
     output.stderr(`${new ConfigError(config.source_path, problems).message}\n`);
@@ -61,6 +62,7 @@ export async function runConfigCheck(args: string[], output: CliOutput = process
   const features = config.models.reduce((sum, model) => sum + model.features.length, 0);
   const warned = warnings.length > 0 ? ` (${warnings.length} warning${warnings.length === 1 ? '' : 's'} above)` : '';
   output.stdout(`config OK: ${config.models.length} models, ${features} features; references OK${warned}\n`);
+  for (const line of budgets) output.stdout(`  ${line}\n`);
   return 0;
 }
 
@@ -68,9 +70,10 @@ export async function runConfigCheck(args: string[], output: CliOutput = process
  * Every problem with every model's reference, as `models[i].reference: ...`, and the
  * warnings about each model whose reference matches it.
  */
-async function checkReferences(config: Config): Promise<{ problems: string[]; warnings: string[] }> {
+async function checkReferences(config: Config): Promise<{ problems: string[]; warnings: string[]; budgets: string[] }> {
   const problems: string[] = [];
   const warnings: string[] = [];
+  const budgets: string[] = [];
   // One at a time: a reference can be large, and the order of the report follows the file.
   for (const [i, model] of config.models.entries()) {
     const at = `models[${i}].reference`;
@@ -78,12 +81,17 @@ async function checkReferences(config: Config): Promise<{ problems: string[]; wa
       const reference = await loadReference(model.reference);
       const mismatches = checkReferenceMatchesModel(reference, model);
       for (const mismatch of mismatches) problems.push(`${at}: ${mismatch}`);
-      if (mismatches.length === 0) warnings.push(...modelWarnings(model, i, reference));
+      if (mismatches.length > 0) continue;
+      warnings.push(...modelWarnings(model, i, reference));
+      const budget = cellBudget(model, reference, config.metrics.latency_buckets_seconds);
+      const tooMany = cellBudgetProblem(model, budget);
+      if (tooMany !== null) problems.push(`models[${i}]: ${tooMany}`);
+      budgets.push(`${model.name}: ${budget.cells} cell${budget.cells === 1 ? '' : 's'} × ${byteSize(budget.bytesPerCell)} = ${byteSize(budget.cells * budget.bytesPerCell)} of state`);
     } catch (error) {
       // A reference is user input: whatever is wrong with it is reported, not thrown.
       const lines = error instanceof ReferenceLoadError ? error.problems : [error instanceof Error ? error.message : String(error)];
       for (const line of lines) problems.push(`${at}: ${line}`);
     }
   }
-  return { problems, warnings };
+  return { problems, warnings, budgets };
 }

@@ -12,11 +12,13 @@ import {
   DEFAULT_METRICS,
   DEFAULT_METRICS_LISTEN,
   DEFAULT_PREDICTION,
+  DEFAULT_MAX_CELLS,
   DEFAULT_REFERENCE_BUILD,
+  DEFAULT_VARIANT_PAIRING,
 } from './defaults.js';
 import { parseListenAddress } from './listen.js';
-import type { RawConfigFile, RawDrift, RawFeature, RawModel, RawModelKserve, RawReferenceBuild } from './schema.js';
-import type { Config, DriftConfig, FeatureConfig, ModelConfig, ModelKserveConfig, ReferenceBuildConfig } from './types.js';
+import type { RawConfigFile, RawDrift, RawFeature, RawModel, RawModelKserve, RawReferenceBuild, RawVariants } from './schema.js';
+import type { Config, DriftConfig, FeatureConfig, ModelConfig, ModelKserveConfig, ReferenceBuildConfig, VariantsConfig } from './types.js';
 
 export function buildConfig(raw: RawConfigFile, sourcePath: string): Config {
   const defaults = raw.defaults ?? {};
@@ -80,7 +82,21 @@ function buildModel(raw: RawModel, defaults: ModelDefaults, folder: string): Mod
     drift: mergeDrift(defaults.drift, raw.drift),
     reference_build: mergeReferenceBuild(defaults.referenceBuild, raw.reference_build),
     max_versions: raw.max_versions ?? defaults.maxVersions,
+    segments: (raw.segments ?? []).map((s) => ({ feature: s.feature, ...(s.edges === undefined ? {} : { edges: [...s.edges] }) })),
+    variants: buildVariants(raw.variants),
+    max_cells: raw.max_cells ?? DEFAULT_MAX_CELLS,
     kserve: buildModelKserve(raw.name, raw.kserve),
+  };
+}
+
+function buildVariants(raw: RawVariants | undefined): VariantsConfig {
+  if (raw === undefined) return { names: [], shadows: [], ...DEFAULT_VARIANT_PAIRING };
+  if (Array.isArray(raw)) return { names: [...raw], shadows: [], ...DEFAULT_VARIANT_PAIRING };
+  return {
+    names: [...raw.names],
+    shadows: [...(raw.shadows ?? [])],
+    pairing_ttl_seconds: raw.pairing_ttl_seconds ?? DEFAULT_VARIANT_PAIRING.pairing_ttl_seconds,
+    max_pending_pairs: raw.max_pending_pairs ?? DEFAULT_VARIANT_PAIRING.max_pending_pairs,
   };
 }
 

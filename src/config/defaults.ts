@@ -73,6 +73,7 @@ export const DEFAULT_REFERENCE_BUILD: ReferenceBuildConfig = {
   bins: 10,
   top_categories: 50,
   prediction_column: 'prediction',
+  min_segment_rows: 200,
   na_values: [...DEFAULT_NA_VALUES],
 };
 
@@ -82,6 +83,10 @@ export const DEFAULT_PREDICTION: Omit<PredictionConfig, 'range'> = {
 
 export const DEFAULT_MAX_VERSIONS = 5;
 
+export const DEFAULT_VARIANT_PAIRING = { pairing_ttl_seconds: 60, max_pending_pairs: 100_000 };
+
+/** Cells per model: a cell of the benchmark's 50-feature model is ~0.6 MB, so 64 cells bound it near 40 MB. */
+export const DEFAULT_MAX_CELLS = 64;
 /** KServe's logger sends the response right after the model answers: 30 s covers a slow model and a backed-up logger queue. */
 export const DEFAULT_KSERVE_PAIRING: KservePairingConfig = {
   pairing_ttl_seconds: 30,

@@ -51,8 +51,16 @@ export interface RawReferenceBuild {
   bins?: number;
   top_categories?: number;
   prediction_column?: string;
+  min_segment_rows?: number;
   na_values?: string[];
 }
+
+export interface RawSegment {
+  feature: string;
+  edges?: number[];
+}
+
+export type RawVariants = string[] | { names: string[]; shadows?: string[]; pairing_ttl_seconds?: number; max_pending_pairs?: number };
 
 export interface RawModelKserve {
   inference_service?: string;
@@ -73,6 +81,9 @@ export interface RawModel {
   drift?: RawDrift;
   reference_build?: RawReferenceBuild;
   max_versions?: number;
+  segments?: RawSegment[];
+  variants?: RawVariants;
+  max_cells?: number;
   kserve?: RawModelKserve;
   features: RawFeature[];
 }
@@ -149,8 +160,38 @@ const referenceBuild = mapping({
   bins: integerFrom(2, 100),
   top_categories: integerFrom(1, 1000),
   prediction_column: nonEmptyString,
+  min_segment_rows: integerFrom(1),
   na_values: { type: 'array', items: { type: 'string' } },
 });
+
+/** Segment and variant names become label values, like model names. */
+const labelName: SchemaObject = {
+  type: 'string',
+  pattern: '^[A-Za-z0-9_.-]{1,64}$',
+  [EXPECTED_KEYWORD]: '1 to 64 letters, digits, "_", "." or "-"',
+};
+
+export const MAX_SEGMENTS = 8;
+export const MAX_VARIANTS = 16;
+
+const segments: SchemaObject = {
+  type: 'array',
+  maxItems: MAX_SEGMENTS,
+  items: mapping({ feature: { type: 'string' }, edges: { type: 'array', items: { type: 'number' }, minItems: 1, maxItems: 64 } }, ['feature']),
+  [EXPECTED_KEYWORD]: `a list of at most ${MAX_SEGMENTS} segments, each { feature: NAME } or, for a numeric feature, { feature: NAME, edges: [..] }`,
+};
+
+const variantNames: SchemaObject = { type: 'array', items: labelName, minItems: 1, maxItems: MAX_VARIANTS };
+const variants: SchemaObject = {
+  oneOf: [
+    variantNames,
+    mapping(
+      { names: variantNames, shadows: { type: 'array', items: labelName }, pairing_ttl_seconds: integerFrom(1, 86_400), max_pending_pairs: integerFrom(1, 10_000_000) },
+      ['names'],
+    ),
+  ],
+  [EXPECTED_KEYWORD]: 'a list of variant names, the default first (e.g. [champion, canary]), or { names: [...], shadows: [...], pairing_ttl_seconds, max_pending_pairs }',
+};
 
 const maxVersions = integerFrom(1, 50);
 
@@ -200,6 +241,9 @@ const model = mapping(
     drift,
     reference_build: referenceBuild,
     max_versions: maxVersions,
+    segments,
+    variants,
+    max_cells: integerFrom(1, 4096),
     kserve: modelKserve,
     features: { type: 'array', items: feature, minItems: 1, [EXPECTED_KEYWORD]: 'a list of at least one feature' },
   },

@@ -60,6 +60,8 @@ export interface ReferenceBuildConfig {
   top_categories: number;
   /** Column in the training data that holds the model's output (score/value or class). */
   prediction_column: string;
+  /** A segment value with fewer training rows than this is compared with the whole reference. */
+  min_segment_rows: number;
   /** Cells (CSV text, JSON Lines strings) that mean "missing" in the training data, as pandas reads them. */
   na_values: string[];
 }
@@ -69,6 +71,29 @@ export interface PredictionConfig {
   decision_threshold: number;
   /** Numeric predictions outside [min, max] count as out of range. Absent: the reference min/max. */
   range?: [number, number];
+}
+
+/** A feature the model's state is sliced by: one cell per value. */
+export interface SegmentConfig {
+  /** A feature of the model: categorical or boolean (values from the reference), or numeric with edges. */
+  feature: string;
+  /** Numeric only: upper-inclusive interval edges, strictly increasing (edges.length + 1 values). */
+  edges?: number[];
+}
+
+/** Champion/challenger/shadow/canary: the event's `variant` names one of these. */
+export interface VariantsConfig {
+  /** Variant names; the first is the default (events without `variant`, and the one others are compared with). Empty: no variants. */
+  names: string[];
+  /**
+   * Variants that score the same requests as the default one (shadows): their predictions are
+   * paired with the default variant's by event id. Others (a canary) serve other requests.
+   */
+  shadows: string[];
+  /** A shadow's prediction and the default variant's of the same id are paired within this many seconds. */
+  pairing_ttl_seconds: number;
+  /** At most this many predictions wait for their pair; the oldest go first. */
+  max_pending_pairs: number;
 }
 
 /**
@@ -107,6 +132,11 @@ export interface ModelConfig {
   reference_build: ReferenceBuildConfig;
   /** Distinct model_version values with their own label; later ones fold into __other__. */
   max_versions: number;
+  /** Features the state is sliced by (segment cells); empty: none. */
+  segments: SegmentConfig[];
+  variants: VariantsConfig;
+  /** Refuse to start when the segments and variants make more cells than this. */
+  max_cells: number;
   kserve: ModelKserveConfig;
 }
 

@@ -1,6 +1,7 @@
 // The demo's periodic table: per feature the PSI and whether it counts as drifted, and the
 // data-quality rates since the previous table (counters are cumulative, so rates are
-// differences between two scrapes), plus the model's share of drifted features.
+// differences between two scrapes), plus the model's share of drifted features, and the slices:
+// each variant's divergence from the default one and the segment value drifting most.
 import { selectSamples, sumSamples, type Sample } from './scrape.js';
 
 export interface FeatureReading {
@@ -15,12 +16,26 @@ export interface FeatureReading {
   outOfRange: number;
 }
 
+/**
+ * The segment value × feature with the highest PSI among those mlwatch judged drifted while the
+ * feature has not drifted over all traffic (what MLWatchSegmentFeatureDrift pages on).
+ */
+export interface SegmentReading {
+  segment: string;
+  value: string;
+  feature: string;
+  psi: number;
+}
+
 export interface ModelReading {
   features: Map<string, FeatureReading>;
   driftedRatio: number | null;
   predictionPsi: number | null;
   accepted: number;
   unknownFields: number;
+  /** Per non-default variant: PSI of its predictions against the default variant's. */
+  variantDivergence: Map<string, number>;
+  worstSegment: SegmentReading | null;
 }
 
 export function readModel(samples: readonly Sample[], model: string, featureNames: readonly string[]): ModelReading {
@@ -44,7 +59,31 @@ export function readModel(samples: readonly Sample[], model: string, featureName
     predictionPsi: sumSamples(samples, 'mlwatch_prediction_drift', { model, method: 'psi' }),
     accepted: selectSamples(samples, 'mlwatch_predictions_total', { model }).reduce((sum, s) => sum + s.value, 0),
     unknownFields: sumSamples(samples, 'mlwatch_unknown_fields_total', { model }) ?? 0,
+    variantDivergence: new Map(
+      selectSamples(samples, 'mlwatch_variant_prediction_divergence', { model, method: 'psi' }).map((s) => [s.labels.variant, s.value]),
+    ),
+    worstSegment: worstSegment(samples, model),
   };
+}
+
+function worstSegment(samples: readonly Sample[], model: string): SegmentReading | null {
+  let worst: SegmentReading | null = null;
+  for (const flag of selectSamples(samples, 'mlwatch_segment_feature_drifted', { model })) {
+    if (flag.value < 1) continue;
+    const { segment, segment_value: value, feature } = flag.labels;
+    if ((sumSamples(samples, 'mlwatch_feature_drifted', { model, feature }) ?? 0) >= 1) continue;
+    const psi = sumSamples(samples, 'mlwatch_segment_feature_drift', { model, segment, segment_value: value, feature, method: 'psi' });
+    if (psi !== null && (worst === null || psi > worst.psi)) worst = { segment, value, feature, psi };
+  }
+  return worst;
+}
+
+function slicesLine(reading: ModelReading): string | null {
+  const parts = [...reading.variantDivergence].map(([variant, psi]) => `${variant} vs default variant PSI ${psi.toFixed(3)}`);
+  const w = reading.worstSegment;
+  if (w !== null) parts.push(`drifted in segment ${w.segment}=${w.value} only: ${w.feature} PSI ${w.psi.toFixed(3)}`);
+  else if (parts.length > 0) parts.push('no segment drifted on its own');
+  return parts.length === 0 ? null : `slices: ${parts.join(' · ')}`;
 }
 
 const ZERO: FeatureReading = { psi: null, drifted: null, values: 0, missing: 0, typeErrors: 0, nonFinite: 0, outOfRange: 0 };
@@ -72,6 +111,8 @@ export function formatTable(current: ModelReading, previous: ModelReading | null
     `drifted features ${percent(current.driftedRatio)} · prediction PSI ${fixed(current.predictionPsi, 3)} · ` +
       `unknown fields ${unknown} · events accepted ${current.accepted}`,
   );
+  const slices = slicesLine(current);
+  if (slices !== null) lines.push(slices);
   return `${lines.join('\n')}\n`;
 }
 

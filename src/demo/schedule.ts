@@ -2,7 +2,9 @@
 // `drift_after_seconds`, then three classic production failures at once — an upstream
 // change that inflates income, a service that starts sending seconds instead of
 // milliseconds, and a broken join that leaves employment history empty — plus, at a low
-// rate, malformed values for the data-quality counters.
+// rate, malformed values for the data-quality counters. Two failures hide in slices: the
+// partner channel starts sending larger loans (one segment drifts while the whole barely
+// moves), and the canary version's scores run high (its outputs leave the champion's).
 import { BASE_EMPLOYMENT_NULL_RATE, roundTo, type CreditApplication } from './credit-model.js';
 import type { Prng } from './prng.js';
 
@@ -17,6 +19,12 @@ export interface DriftSchedule {
   employment_null_rate: number;
   /** Share of events with one data-quality fault (see faults.ts). */
   fault_rate: number;
+  /** Loan amounts of the partner channel are multiplied by this (a segment-only drift). */
+  partner_loan_factor: number;
+  /** Share of events served by the canary variant (from the start). */
+  canary_share: number;
+  /** Added to the canary's score in log-odds once the drift is on (its version misbehaves). */
+  canary_logit_shift: number;
 }
 
 export const DEFAULT_SCHEDULE: DriftSchedule = {
@@ -25,6 +33,9 @@ export const DEFAULT_SCHEDULE: DriftSchedule = {
   session_duration_divisor: 1000,
   employment_null_rate: 0.4,
   fault_rate: 0.005,
+  partner_loan_factor: 2.5,
+  canary_share: 0.15,
+  canary_logit_shift: 1.5,
 };
 
 /** What the schedule does at one moment. */
@@ -34,6 +45,8 @@ export interface ActiveDrift {
   sessionDivisor: number;
   employmentNullRate: number;
   faultRate: number;
+  partnerLoanFactor: number;
+  canaryLogitShift: number;
 }
 
 const NO_DRIFT: ActiveDrift = {
@@ -42,6 +55,8 @@ const NO_DRIFT: ActiveDrift = {
   sessionDivisor: 1,
   employmentNullRate: BASE_EMPLOYMENT_NULL_RATE,
   faultRate: 0,
+  partnerLoanFactor: 1,
+  canaryLogitShift: 0,
 };
 
 export function driftAt(schedule: DriftSchedule, elapsedSeconds: number): ActiveDrift {
@@ -52,8 +67,13 @@ export function driftAt(schedule: DriftSchedule, elapsedSeconds: number): Active
     sessionDivisor: schedule.session_duration_divisor,
     employmentNullRate: schedule.employment_null_rate,
     faultRate: schedule.fault_rate,
+    partnerLoanFactor: schedule.partner_loan_factor,
+    canaryLogitShift: schedule.canary_logit_shift,
   };
 }
+
+/** The channel whose loans drift on their own. */
+export const PARTNER_CHANNEL = 'partner';
 
 /** The application as the drifted upstream would send it (a new object; the input is kept). */
 export function applyDrift(application: CreditApplication, drift: ActiveDrift, prng: Prng): CreditApplication {
@@ -63,6 +83,7 @@ export function applyDrift(application: CreditApplication, drift: ActiveDrift, p
     income: Math.round(application.income * drift.incomeFactor),
     session_duration_ms: roundTo(application.session_duration_ms / drift.sessionDivisor, 3),
     employment_years: surgeNulls(application.employment_years, drift.employmentNullRate, prng),
+    loan_amount: application.channel === PARTNER_CHANNEL ? Math.round(application.loan_amount * drift.partnerLoanFactor) : application.loan_amount,
   };
 }
 
@@ -88,5 +109,8 @@ export function scheduleProblems(schedule: DriftSchedule): string[] {
     problems.push(`employment null rate must be between 0 and 1, not ${schedule.employment_null_rate}`);
   }
   if (!(schedule.fault_rate >= 0 && schedule.fault_rate <= 1)) problems.push(`fault-rate must be between 0 and 1, not ${schedule.fault_rate}`);
+  if (!(schedule.partner_loan_factor > 0)) problems.push(`partner loan factor must be positive, not ${schedule.partner_loan_factor}`);
+  if (!(schedule.canary_share >= 0 && schedule.canary_share <= 1)) problems.push(`canary share must be between 0 and 1, not ${schedule.canary_share}`);
+  if (!Number.isFinite(schedule.canary_logit_shift)) problems.push(`canary logit shift must be a number, not ${schedule.canary_logit_shift}`);
   return problems;
 }

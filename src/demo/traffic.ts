@@ -11,6 +11,8 @@ export interface PredictionEvent {
   id: string;
   timestamp: string;
   model_version: string;
+  /** champion, or canary for the share the schedule sends to the canary version. */
+  variant: string;
   features: Record<string, unknown>;
   prediction: { score: number; label: CreditClass };
   latency_ms: number;
@@ -27,6 +29,11 @@ export interface TrafficOptions {
 const POPULATION_STREAM = 0;
 const DRIFT_STREAM = 1;
 const LATENCY_STREAM = 2;
+const VARIANT_STREAM = 3;
+/** The variants of the example config, the default first. */
+export const CHAMPION = 'champion';
+export const CANARY = 'canary';
+export const CANARY_VERSION = '2.4.0-rc.1';
 /** Inference latency: lognormal with this median, milliseconds. */
 const MEDIAN_LATENCY_MS = 20;
 
@@ -34,6 +41,7 @@ export class TrafficGenerator {
   private readonly population: Prng;
   private readonly driftRandom: Prng;
   private readonly latencyRandom: Prng;
+  private readonly variantRandom: Prng;
   private readonly schedule: DriftSchedule;
   private readonly modelVersion: string;
   private readonly idPrefix: string;
@@ -43,6 +51,7 @@ export class TrafficGenerator {
     this.population = new Prng(options.seed, POPULATION_STREAM);
     this.driftRandom = new Prng(options.seed, DRIFT_STREAM);
     this.latencyRandom = new Prng(options.seed, LATENCY_STREAM);
+    this.variantRandom = new Prng(options.seed, VARIANT_STREAM);
     this.schedule = options.schedule ?? DEFAULT_SCHEDULE;
     this.modelVersion = options.modelVersion ?? CREDIT_MODEL_VERSION;
     this.idPrefix = options.idPrefix ?? 'demo';
@@ -58,7 +67,8 @@ export class TrafficGenerator {
     const drift = driftAt(this.schedule, elapsedSeconds);
     const application = applyDrift(sampleApplication(this.population), drift, this.driftRandom);
     // The model scores what it receives: drifted inputs move the predictions too.
-    const score = approvalScore(application);
+    const canary = this.variantRandom.next() < this.schedule.canary_share;
+    const score = canary ? shiftLogit(approvalScore(application), drift.canaryLogitShift) : approvalScore(application);
     const features: Record<string, unknown> = { ...application };
     // Faults draw from the drift stream only: they never change which applicants come next.
     if (this.driftRandom.next() < drift.faultRate) applyFault(features, pickFault(this.driftRandom), this.driftRandom);
@@ -66,12 +76,20 @@ export class TrafficGenerator {
     return {
       id: `${this.idPrefix}-${this.count}`,
       timestamp: timestamp.toISOString(),
-      model_version: this.modelVersion,
+      model_version: canary ? CANARY_VERSION : this.modelVersion,
+      variant: canary ? CANARY : CHAMPION,
       features,
       prediction: { score, label: decide(score) },
       latency_ms: roundTo(this.latencyRandom.lognormal(Math.log(MEDIAN_LATENCY_MS), 0.35), 2),
     };
   }
+}
+
+/** The score with `shift` added to its log-odds, rounded like the model's. */
+function shiftLogit(score: number, shift: number): number {
+  if (shift === 0) return score;
+  const p = Math.min(Math.max(score, 1e-6), 1 - 1e-6);
+  return roundTo(1 / (1 + Math.exp(-(Math.log(p / (1 - p)) + shift))), 6);
 }
 
 /** Events as an NDJSON request body (one JSON object per line). */

@@ -35,6 +35,8 @@ export function handlePredictions(req: IncomingMessage, res: ServerResponse, mod
 }
 
 function recordBody(res: ServerResponse, model: MonitoredModel, ingest: IngestService, read: ReadBody, format: BodyFormat): void {
+  // One clock reading per request: its events count in the window bucket of their arrival.
+  model.monitor.state.advance(ingest.fleet.clock());
   if (isLargeBody(read.body)) {
     const recorder = ingest.newRecorder().start(model.monitor);
     visitLargeBody(read.body, format, ingest.limits, recorder)

@@ -115,6 +115,7 @@ export class InferenceIngest {
       variant: typeof value.variant === 'string' && value.variant !== '' ? value.variant : undefined,
       timestamp: undefined,
     };
+    model.monitor.state.advance(this.fleet.clock());
     const recorded = recordRows(model.monitor, rows.rows, rows.rowErrors, outputs, context, mapping, maxErrors);
     this.countInvalid(model, recorded);
     return { ok: true, value: recorded };
@@ -172,6 +173,7 @@ export class InferenceIngest {
       variant: request.event.endpoint === '' ? undefined : request.event.endpoint,
       timestamp: request.event.time,
     };
+    model.monitor.state.advance(this.fleet.clock());
     const recorded = recordRows(model.monitor, rows.rows, rows.rowErrors, outputs, context, mapping, this.config.ingest.max_reported_errors);
     this.countInvalid(model, recorded);
     // Said in the answer; the rows themselves were recorded.

@@ -17,7 +17,7 @@ function define(name: string, type: MetricType, labels: readonly string[], help:
   return { name, type, labels, help };
 }
 
-export const METRICS = {
+const BASE_METRICS = {
   // Traffic and model identity
   predictions: define('mlwatch_predictions_total', 'counter', ['model', 'version'],
     'Prediction events accepted, by the model_version they carried (the configured version when absent; versions beyond max_versions fold into __other__).'),
@@ -141,7 +141,99 @@ export const METRICS = {
     'Largest event-loop delay of each second (perf_hooks monitorEventLoopDelay, 10 ms resolution): one observation per second.'),
   eventLoopDelayMax: define('mlwatch_event_loop_delay_max_seconds', 'gauge', [],
     'Largest event-loop delay during the last whole second (the last observation of mlwatch_event_loop_delay_seconds).'),
+  stateCells: define('mlwatch_state_cells', 'gauge', ['model'],
+    'Cells of the model\'s state: one per variant (one without variants) plus one per segment value.'),
+  stateBytes: define('mlwatch_state_bytes', 'gauge', ['model'],
+    'Bytes of the model\'s counters, bins and drift windows over all its cells.'),
 } as const satisfies Record<string, MetricDefinition>;
+
+type BaseKey = keyof typeof BASE_METRICS;
+
+/**
+ * A slice of a model's traffic: a variant (champion, canary …), or one value of a segment
+ * feature. A sliced metric is the base metric with the slice's labels after `model` and the
+ * name prefixed (mlwatch_variant_…, mlwatch_segment_…), so the unsliced series keep their
+ * names and sums over them never count an event twice.
+ */
+export type SliceKind = 'variant' | 'segment';
+export const SLICE_LABELS: Record<SliceKind, readonly string[]> = { variant: ['variant'], segment: ['segment', 'segment_value'] };
+const SLICE_WORDS: Record<SliceKind, string> = { variant: 'Per variant.', segment: 'Per value of a segment feature (segment = the feature).' };
+
+function sliced(kind: SliceKind, base: MetricDefinition, dropLabels: readonly string[] = []): MetricDefinition {
+  const [model, ...rest] = base.labels;
+  return {
+    name: base.name.replace(/^mlwatch_/, `mlwatch_${kind}_`),
+    type: base.type,
+    labels: [model, ...SLICE_LABELS[kind], ...rest.filter((l) => !dropLabels.includes(l))],
+    help: `${SLICE_WORDS[kind]} ${base.help}`,
+  };
+}
+
+/** What each slice exports: quality, the prediction's distribution and drift for both; variants add traffic and latency, segments the feature distributions. */
+export const VARIANT_METRIC_KEYS = [
+  'predictions', 'inferenceLatency',
+  'featureValues', 'featureMissing', 'featureTypeErrors', 'featureOutOfRange', 'featureNonFinite',
+  'predictionValues', 'predictionMissing', 'predictionTypeErrors', 'predictionOutOfRange', 'predictionNonFinite',
+  'predictionValue', 'predictedClass',
+  'featureDrift', 'featureDriftWindowSamples', 'featureDriftNoise', 'featureDrifted',
+  'predictionDrift', 'predictionDriftWindowSamples', 'predictionDriftNoise', 'predictionDrifted', 'driftedFeaturesRatio',
+] as const satisfies readonly BaseKey[];
+export const SEGMENT_METRIC_KEYS = [
+  'predictions',
+  'featureValues', 'featureMissing', 'featureTypeErrors', 'featureOutOfRange', 'featureNonFinite',
+  'predictionValues', 'predictionMissing', 'predictionTypeErrors', 'predictionOutOfRange', 'predictionNonFinite',
+  'featureValue', 'featureCategory', 'predictionValue', 'predictedClass',
+  'featureDrift', 'featureDriftWindowSamples', 'featureDriftNoise', 'featureDrifted',
+  'predictionDrift', 'predictionDriftWindowSamples', 'predictionDriftNoise', 'predictionDrifted', 'driftedFeaturesRatio',
+] as const satisfies readonly BaseKey[];
+
+type VariantKey = (typeof VARIANT_METRIC_KEYS)[number];
+type SegmentKey = (typeof SEGMENT_METRIC_KEYS)[number];
+
+function slicedAll<K extends BaseKey>(kind: SliceKind, keys: readonly K[], drop: readonly string[] = []): Record<K, MetricDefinition> {
+  const out = {} as Record<K, MetricDefinition>;
+  for (const key of keys) out[key] = sliced(kind, BASE_METRICS[key], drop);
+  return out;
+}
+
+/** Sliced definitions by base key: VARIANT_METRICS.featureDrift is mlwatch_variant_feature_drift. */
+export const VARIANT_METRICS: Record<VariantKey, MetricDefinition> = slicedAll('variant', VARIANT_METRIC_KEYS);
+// A segment's events are counted without their version: versions are the variants' business.
+export const SEGMENT_METRICS: Record<SegmentKey, MetricDefinition> = slicedAll('segment', SEGMENT_METRIC_KEYS, ['version']);
+
+/** Metrics of slices that have no unsliced twin. */
+const SLICE_ONLY_METRICS = {
+  segmentReferenceFallback: define('mlwatch_segment_reference_fallback', 'gauge', ['model', 'segment', 'segment_value'],
+    '1 when the segment value had too few training rows (reference_build.min_segment_rows) and its drift is measured against the whole reference, else 0.'),
+  segmentReferenceRows: define('mlwatch_segment_reference_rows', 'gauge', ['model', 'segment', 'segment_value'],
+    'Training rows of the segment value in the reference.'),
+  variantPredictionDivergence: define('mlwatch_variant_prediction_divergence', 'gauge', ['model', 'variant', 'method'],
+    'Drift of the variant\'s prediction window against the default variant\'s window over the same time (psi, jensen_shannon, and ks for numeric predictions); absent until both hold min_samples.'),
+  variantPairedPredictions: define('mlwatch_variant_paired_predictions_total', 'counter', ['model', 'variant'],
+    'Predictions of the variant paired, by event id, with the default variant\'s prediction of the same request.'),
+  variantAgreeingPredictions: define('mlwatch_variant_agreeing_predictions_total', 'counter', ['model', 'variant'],
+    'Paired predictions whose class equals the default variant\'s (classification).'),
+  variantScoredPairs: define('mlwatch_variant_scored_pairs_total', 'counter', ['model', 'variant'],
+    'Paired predictions where both have a numeric score (or value).'),
+  variantScoreDifference: define('mlwatch_variant_score_difference_total', 'counter', ['model', 'variant'],
+    'Sum over scored pairs of |score − the default variant\'s score|; divided by mlwatch_variant_scored_pairs_total: the mean difference.'),
+  variantUnpairedPredictions: define('mlwatch_variant_unpaired_predictions_total', 'counter', ['model', 'reason'],
+    'Predictions with an id that found no pair: expired (pairing_ttl_seconds passed) or evicted (max_pending_pairs reached).'),
+} as const satisfies Record<string, MetricDefinition>;
+
+function prefixed<P extends string, K extends string>(prefix: P, defs: Record<K, MetricDefinition>): Record<`${P}${Capitalize<K>}`, MetricDefinition> {
+  const out: Record<string, MetricDefinition> = {};
+  for (const key of Object.keys(defs) as K[]) out[`${prefix}${key[0].toUpperCase()}${key.slice(1)}`] = defs[key];
+  return out as Record<`${P}${Capitalize<K>}`, MetricDefinition>;
+}
+
+/** Every metric, the unsliced ones first (the README's tables follow this order). */
+export const METRICS = {
+  ...BASE_METRICS,
+  ...prefixed('variant', VARIANT_METRICS),
+  ...prefixed('segment', SEGMENT_METRICS),
+  ...SLICE_ONLY_METRICS,
+};
 
 export type MetricKey = keyof typeof METRICS;
 

@@ -11,6 +11,7 @@ import { DistributionCollector } from './collectors/distribution.js';
 import { DriftCollector } from './collectors/drift.js';
 import { QualityCollector } from './collectors/quality.js';
 import { TrafficCollector } from './collectors/traffic.js';
+import { VariantsCollector } from './collectors/variants.js';
 import { RuntimeCollector } from './collectors/runtime.js';
 import type { EventLoopDelay } from './event-loop.js';
 
@@ -95,7 +96,13 @@ export class MetricsRegistry {
 
 /** The collectors of a sidecar; the event-loop delay one only when given its sampler. */
 export function createCollectors(fleet: Fleet, eventLoop?: EventLoopDelay): Collector[] {
-  const collectors: Collector[] = [new TrafficCollector(fleet), new QualityCollector(fleet), new DistributionCollector(fleet), new DriftCollector(fleet)];
+  const collectors: Collector[] = [
+    new TrafficCollector(fleet),
+    new QualityCollector(fleet),
+    new DistributionCollector(fleet),
+    new DriftCollector(fleet),
+    new VariantsCollector(fleet),
+  ];
   if (eventLoop) collectors.push(new RuntimeCollector(eventLoop));
   return collectors;
 }

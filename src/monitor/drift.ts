@@ -17,8 +17,8 @@ import {
   coarseCounts,
   numericSlotScores,
 } from '../stats/slot-scores.js';
-import type { CategoricalSlot, ModelLayout, NumericSlot, Slot } from './layout.js';
-import type { SlidingWindow } from './window.js';
+import type { CellReader } from './cell-reader.js';
+import { slotBinsOf, slotOffsetsOf, type CategoricalSlot, type ModelLayout, type NumericSlot, type Slot } from './layout.js';
 
 export { CATEGORICAL_METHODS, METHODS_PER_SLOT, NUMERIC_METHODS } from '../stats/slot-scores.js';
 
@@ -42,7 +42,9 @@ export interface DriftResult {
   durationSeconds: number;
 }
 
-function emptyResult(slots: number): DriftResult {
+/** A result with nothing computed yet (NaN scores, computedAt 0). */
+export function emptyDriftResult(layout: ModelLayout): DriftResult {
+  const slots = layout.slots.length;
   return {
     scores: new Float64Array(slots * METHODS_PER_SLOT).fill(NaN),
     noise: new Float64Array(slots * METHODS_PER_SLOT).fill(NaN),
@@ -54,10 +56,13 @@ function emptyResult(slots: number): DriftResult {
   };
 }
 
+/**
+ * Computes a cell's drift and publishes it as the cell's result; one per model (its scratch
+ * fits the layout, and is the cell's previous result after each swap).
+ */
 export class DriftComputer {
   /** Computations that threw; the result published before each stayed current. */
   failures = 0;
-  private current: DriftResult;
   private scratch: DriftResult;
   private readonly windowSum: Float64Array;
   private readonly coarseWindow: Float64Array;
@@ -67,10 +72,8 @@ export class DriftComputer {
     private readonly layout: ModelLayout,
     private readonly config: DriftConfig,
   ) {
-    const slots = layout.slots.length;
-    this.current = emptyResult(slots);
-    this.scratch = emptyResult(slots);
-    this.windowSum = new Float64Array(layout.totalBins + layout.totalOffsets);
+    this.scratch = emptyDriftResult(layout);
+    this.windowSum = new Float64Array(layout.windowWidth);
     let maxCoarse = 0;
     for (const slot of layout.slots) if (slot.kind === 'numeric') maxCoarse = Math.max(maxCoarse, slot.coarseEnd.length);
     this.coarseWindow = new Float64Array(maxCoarse);
@@ -80,15 +83,11 @@ export class DriftComputer {
     };
   }
 
-  /** The last complete computation (scrapes read this). */
-  get result(): DriftResult {
-    return this.current;
-  }
-
-  compute(window: SlidingWindow, nowSeconds: number): DriftResult {
+  /** The drift of the cell's window as it stands (advance it first), published as cell.drift. */
+  compute(cell: CellReader, nowSeconds: number): DriftResult {
     const started = process.hrtime.bigint();
     try {
-      this.computeInto(this.scratch, window);
+      this.computeInto(this.scratch, cell);
     } catch (error) {
       this.failures++;
       throw error;
@@ -96,17 +95,17 @@ export class DriftComputer {
     const done = this.scratch;
     done.computedAt = nowSeconds;
     done.durationSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-    this.scratch = this.current;
-    this.current = done;
+    this.scratch = cell.drift;
+    cell.drift = done;
     return done;
   }
 
-  private computeInto(result: DriftResult, window: SlidingWindow): void {
-    window.sumInto(this.windowSum);
+  private computeInto(result: DriftResult, cell: CellReader): void {
+    cell.sumWindowInto(this.windowSum);
     const { layout } = this;
     let judged = 0;
     let drifted = 0;
-    for (const slot of layout.slots) {
+    for (const slot of cell.referenceSlots) {
       const samples = this.slotSamples(slot);
       result.samples[slot.index] = samples;
       const at = slot.index * METHODS_PER_SLOT;
@@ -121,7 +120,7 @@ export class DriftComputer {
       this.noiseLevels(slot, samples, result.noise, at);
       const isDrifted = this.isDrifted(slot, result, at) ? 1 : 0;
       result.drifted[slot.index] = isDrifted;
-      if (slot !== layout.prediction) {
+      if (slot.index !== layout.prediction.index) {
         judged++;
         drifted += isDrifted;
       }
@@ -130,25 +129,24 @@ export class DriftComputer {
   }
 
   private slotSamples(slot: Slot): number {
+    const bins = slotBinsOf(this.windowSum, slot);
     let n = 0;
-    for (let b = slot.binOffset; b < slot.binOffset + slot.binCount; b++) n += this.windowSum[b];
+    for (let b = 0; b < bins.length; b++) n += bins[b];
     return n;
   }
 
   private numericScores(slot: NumericSlot, out: Float64Array, at: number): void {
-    const { windowSum } = this;
-    const counts = windowSum.subarray(slot.binOffset, slot.binOffset + slot.binCount);
+    const counts = slotBinsOf(this.windowSum, slot);
     const window = {
       counts,
-      offsets: windowSum.subarray(slot.offsetsAt, slot.offsetsAt + slot.binCount),
+      offsets: slotOffsetsOf(this.windowSum, slot),
       coarse: coarseCounts(counts, slot.coarseEnd, this.coarseWindow.subarray(0, slot.coarseEnd.length)),
     };
     numericSlotScores(slot, window, out, at);
   }
 
   private categoricalScores(slot: CategoricalSlot, out: Float64Array, at: number): void {
-    const window = this.windowSum.subarray(slot.binOffset, slot.binOffset + slot.binCount);
-    categoricalSlotScores(slot.referenceCounts, window, out, at);
+    categoricalSlotScores(slot.referenceCounts, slotBinsOf(this.windowSum, slot), out, at);
   }
 
   private noiseLevels(slot: Slot, samples: number, out: Float64Array, at: number): void {

@@ -1,16 +1,21 @@
-// Every monitored model of this sidecar, and the timers that run off the hot path:
-// rotating each model's drift window and recomputing its drift scores.
+// Every monitored model of this sidecar, the clock their windows follow, and the timer that
+// runs off the hot path: recomputing each model's drift scores.
 import type { Config } from '../config/types.js';
 import type { Reference } from '../reference/types.js';
+import { DivergenceComputer } from './divergence.js';
 import { DriftComputer } from './drift.js';
 import { ModelMonitor } from './model-monitor.js';
 import { RejectionCounts } from './rejections.js';
+
+/** Unix milliseconds. Tests pass their own to move time without waiting. */
+export type Clock = () => number;
 
 export interface MonitoredModel {
   /** Position in the config's models (the index RejectionCounts uses). */
   index: number;
   monitor: ModelMonitor;
   drift: DriftComputer;
+  divergence: DivergenceComputer;
 }
 
 export class Fleet {
@@ -22,33 +27,36 @@ export class Fleet {
   constructor(
     readonly config: Config,
     references: ReadonlyMap<string, Reference>,
+    readonly clock: Clock = Date.now,
   ) {
+    const now = clock();
     this.models = config.models.map((model, index) => {
       const reference = references.get(model.name);
       if (!reference) throw new Error(`no reference loaded for model "${model.name}"`);
-      const monitor = new ModelMonitor(model, reference, config.metrics.latency_buckets_seconds, config.metrics.max_label_value_bytes);
-      return { index, monitor, drift: new DriftComputer(monitor.layout, model.drift) };
+      const monitor = new ModelMonitor(model, reference, config.metrics.latency_buckets_seconds, now, config.metrics.max_label_value_bytes);
+      return {
+        index,
+        monitor,
+        drift: new DriftComputer(monitor.layout, model.drift),
+        divergence: new DivergenceComputer(monitor.layout, model.drift.min_samples),
+      };
     });
     this.byName = new Map(this.models.map((m) => [m.monitor.model.name, m]));
     this.rejections = new RejectionCounts(this.models.length);
   }
 
-  /** Start the rotation and drift timers; they never keep the process alive. */
+  /** Start the drift timers; they never keep the process alive. */
   start(onError: (error: unknown, model: string) => void): void {
     for (const m of this.models) {
-      const drift = m.monitor.model.drift;
-      const rotateMs = (drift.window_seconds * 1000) / drift.sub_windows;
-      const rotate = setInterval(() => m.monitor.state.window.rotate(), rotateMs);
       const compute = setInterval(() => {
         try {
           this.computeDrift(m);
         } catch (error) {
           onError(error, m.monitor.model.name);
         }
-      }, drift.compute_interval_seconds * 1000);
-      rotate.unref();
+      }, m.monitor.model.drift.compute_interval_seconds * 1000);
       compute.unref();
-      this.timers.push(rotate, compute);
+      this.timers.push(compute);
     }
   }
 
@@ -57,11 +65,22 @@ export class Fleet {
     this.timers = [];
   }
 
-  computeDrift(m: MonitoredModel, nowSeconds = Date.now() / 1000): void {
-    m.drift.compute(m.monitor.state.window, nowSeconds);
+  /** Bring the model's windows to now (dropping sub-windows that left them), then score each cell. */
+  computeDrift(m: MonitoredModel, nowMs = this.clock()): void {
+    const state = m.monitor.state;
+    state.advance(nowMs);
+    for (const subject of state.driftSubjects) m.drift.compute(subject, nowMs / 1000);
+    const index = state.index;
+    if (!index.sliced) return;
+    const reference = state.defaultCell;
+    for (let v = 0; v < index.variantNames.length; v++) {
+      if (v === index.defaultVariant) continue;
+      const cell = state.cells[index.variantCell(v)];
+      m.divergence.compute(cell, reference, cell.divergence);
+    }
   }
 
-  computeAllDrift(nowSeconds = Date.now() / 1000): void {
-    for (const m of this.models) this.computeDrift(m, nowSeconds);
+  computeAllDrift(nowMs = this.clock()): void {
+    for (const m of this.models) this.computeDrift(m, nowMs);
   }
 }

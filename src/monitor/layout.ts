@@ -13,6 +13,7 @@ import {
   type NoiseLevels,
   type NumericSketch,
   type Reference,
+  type SegmentValueReference,
 } from '../reference/types.js';
 
 /** Per-slot quality counters, in this order, QUALITY_COUNTERS wide. */
@@ -102,6 +103,8 @@ export interface ModelLayout {
   totalBins: number;
   /** Offset sums in a window array after the bin counts: one per fine bin of every numeric slot. */
   totalOffsets: number;
+  /** Length of one drift sub-window: every bin count, then the offset sums. */
+  windowWidth: number;
   /** Classification: config class name → index; the last index (classes.length) is __other__. */
   classIndex: Map<string, number>;
   classNames: string[];
@@ -127,6 +130,7 @@ export function buildLayout(model: ModelConfig, reference: Reference): ModelLayo
     prediction,
     totalBins: cursor.bins,
     totalOffsets: cursor.offsets,
+    windowWidth: cursor.bins + cursor.offsets,
     classIndex,
     classNames,
   };
@@ -246,4 +250,57 @@ function categoricalSlot(
     referenceCounts: Float64Array.from([...sketch.categories.map((c) => c.count), sketch.other_count]),
     noise,
   };
+}
+
+// --- Reading the flat arrays: the offsets below are the layout's; nobody else computes them. ---
+
+/** A slot's bins in an array laid out by this layout (cumulative bins or a window sum): a view. */
+export function slotBinsOf(array: Float64Array, slot: Slot): Float64Array {
+  return array.subarray(slot.binOffset, slot.binOffset + slot.binCount);
+}
+
+/** A numeric slot's within-bin offset sums (Σ value − the bin's lower edge) in a window array: a view. */
+export function slotOffsetsOf(window: Float64Array, slot: NumericSlot): Float64Array {
+  return window.subarray(slot.offsetsAt, slot.offsetsAt + slot.binCount);
+}
+
+/** Counts per coarse bin of a numeric slot from its fine bins, which start at `offset` in `fine`. */
+export function coarseFromFine(fine: ArrayLike<number>, offset: number, slot: NumericSlot, out: Float64Array): void {
+  let f = offset;
+  for (let c = 0; c < slot.coarseEnd.length; c++) {
+    let sum = 0;
+    for (const end = offset + slot.coarseEnd[c]; f < end; f++) sum += fine[f];
+    out[c] = sum;
+  }
+}
+
+/**
+ * The layout's slots compared with one segment value's reference: the same offsets, each
+ * slot's reference counts and noise levels replaced by that value's (src/reference/segments.ts,
+ * segment-noise.ts), so a segment cell is scored and judged by the same code against the rows
+ * it stands for.
+ */
+export function segmentSlots(layout: ModelLayout, value: SegmentValueReference): Slot[] {
+  const features = value.features;
+  const prediction = value.prediction;
+  if (value.fallback || features === undefined || prediction === undefined) return layout.slots;
+  return layout.slots.map((slot) => {
+    const sketch = slot === layout.prediction ? prediction : features[slot.name];
+    if (sketch === undefined) return slot;
+    // The segment value's own noise levels; without values (nothing to draw from), none.
+    const noise = slotNoise(layout.reference.noise, sketch.noise, sketch.kind, layout.model.drift.noise_quantile);
+    if (slot.kind === 'numeric' && sketch.kind === 'numeric') {
+      return {
+        ...slot,
+        noise,
+        referenceFineCounts: Float64Array.from(sketch.fine_counts),
+        // A format 1 whole reference has no offsets: keep its estimator for the segment too.
+        referenceFineOffsets: slot.referenceFineOffsets === null ? null : Float64Array.from(sketch.fine_offsets),
+        referenceCoarseCounts: Float64Array.from(sketch.counts),
+        referenceStd: sketch.std,
+      };
+    }
+    if (slot.kind === 'categorical' && sketch.kind === 'categorical') return { ...slot, noise, referenceCounts: Float64Array.from(sketch.counts) };
+    return slot;
+  });
 }

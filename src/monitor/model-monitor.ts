@@ -2,36 +2,40 @@
 // prediction, the version and the latency into the model's state. Knows nothing of HTTP.
 import type { ModelConfig } from '../config/types.js';
 import type { Reference } from '../reference/types.js';
-import { buildLayout, type ModelLayout } from './layout.js';
-import { recordPrediction } from './prediction.js';
+import { BIN_MASK, buildLayout, type ModelLayout } from './layout.js';
+import { EventOutcome, NON_FINITE_LATENCY, NO_LATENCY } from './outcome.js';
+import { resolvePrediction } from './prediction.js';
 import { compileFeatureReader, type FeatureReader } from './feature-reader.js';
-import { isNonFiniteMarker, recordCategorical, recordNumeric } from './record.js';
-import { createModelState, type ModelState } from './state.js';
-import { VersionIndex } from './versions.js';
+import { isNonFiniteMarker, resolveCategorical, resolveNumeric } from './record.js';
+import { ModelState } from './state.js';
+import type { VersionIndex } from './versions.js';
 
 type Json = Record<string, unknown>;
 
 export class ModelMonitor {
   readonly layout: ModelLayout;
   readonly state: ModelState;
-  readonly versions: VersionIndex;
   /** Reads the features of an event, in slot order, into `featureValues` (reused). */
   private readonly readFeatures: FeatureReader;
   private readonly featureValues: unknown[];
+  /** The event being recorded, resolved once for all its cells (reused). */
+  private readonly outcome: EventOutcome;
 
   constructor(
     readonly model: ModelConfig,
     readonly reference: Reference,
     /** Upper bounds of the latency histogram, seconds, strictly increasing. */
     readonly latencyBuckets: readonly number[],
+    /** Time at start-up, Unix milliseconds: the drift window's first bucket. */
+    nowMs = Date.now(),
     /** metrics.max_label_value_bytes: the longest model_version exported as a label. */
     maxLabelValueBytes?: number,
   ) {
     this.layout = buildLayout(model, reference);
-    this.state = createModelState(this.layout, latencyBuckets.length);
-    this.versions = new VersionIndex(model.version, model.max_versions, maxLabelValueBytes);
+    this.state = new ModelState(this.layout, latencyBuckets, nowMs, maxLabelValueBytes);
     this.readFeatures = compileFeatureReader(model.features.map((f) => f.name));
     this.featureValues = new Array<unknown>(model.features.length).fill(undefined);
+    this.outcome = new EventOutcome(this.layout);
   }
 
   /**
@@ -43,7 +47,7 @@ export class ModelMonitor {
     if (problem !== null) return problem;
     const e = event as Json;
     const features = e.features as Json;
-    const { layout, state } = this;
+    const { layout, outcome } = this;
     const slots = layout.slots;
     const values = this.featureValues;
     this.readFeatures(features, values);
@@ -52,32 +56,65 @@ export class ModelMonitor {
       const value = values[i];
       if (value !== undefined) known++;
       const slot = slots[i];
-      if (slot.kind === 'numeric') recordNumeric(layout, state, slot, value);
-      else recordCategorical(state, slot, value);
+      if (slot.kind === 'numeric') resolveNumeric(outcome, slot, value);
+      else resolveCategorical(outcome, slot, value);
     }
     // Counting keys (not naming them) keeps unknown fields cheap and label-free.
     let total = 0;
     for (const key in features) if (Object.prototype.hasOwnProperty.call(features, key)) total++;
-    if (total > known) state.unknownFields.count += total - known;
-    recordPrediction(layout, state, e.prediction);
-    state.versionCounts[this.versions.indexOf(e.model_version as string | undefined)]++;
-    if (e.latency_ms !== undefined) this.recordLatency(e.latency_ms);
+    outcome.unknownFields = total - known;
+    resolvePrediction(layout, outcome, e.prediction);
+    outcome.version = this.state.versions.indexOf(e.model_version as string | undefined);
+    this.resolveLatency(e.latency_ms);
+    const variant = this.applyToCells(e.variant);
+    const pairing = this.state.pairing;
+    if (pairing !== null && e.id !== undefined && (variant === this.state.index.defaultVariant || this.state.index.shadows.has(variant))) {
+      const slot = layout.prediction;
+      const score = slot.kind === 'numeric' && outcome.codes[slot.index] >= 0 ? outcome.values[slot.index] : NaN;
+      pairing.add(String(e.id), variant, outcome.predictedClass, score, this.state.nowMs);
+    }
     return null;
   }
 
-  /** A number ≥ 0, or a non-finite one (the envelope check let nothing else through). */
-  private recordLatency(latencyMs: unknown): void {
-    if (typeof latencyMs !== 'number' || latencyMs - latencyMs !== 0) {
-      this.state.latency.nonFinite++;
-      return;
+  /** The event's variant cell, then its cell in each segment; returns the variant. */
+  private applyToCells(variantName: unknown): number {
+    const { state, outcome } = this;
+    const index = state.index;
+    const cells = state.cells;
+    const variant = index.variantOf(variantName);
+    outcome.applyTo(cells[index.variantCell(variant)]);
+    const segments = index.segments;
+    for (let s = 0; s < segments.length; s++) {
+      const segment = segments[s];
+      const code = outcome.codes[segment.slot.index];
+      let value = segment.missing;
+      if (code >= 0) value = segment.edges === null ? code & BIN_MASK : index.numericValueOf(segment, outcome.values[segment.slot.index]);
+      outcome.applyTo(cells[index.segmentCell(s, value)]);
     }
-    const seconds = latencyMs / 1000;
+    return variant;
+  }
+
+  /** The versions seen, by index (the names live in the state). */
+  get versions(): VersionIndex {
+    return this.state.versions;
+  }
+
+  /** A number ≥ 0, or a non-finite one (the envelope check let nothing else through). */
+  private resolveLatency(latencyMs: unknown): void {
+    const { outcome } = this;
+    if (latencyMs === undefined) outcome.latencyBucket = NO_LATENCY;
+    else if (typeof latencyMs !== 'number' || latencyMs - latencyMs !== 0) outcome.latencyBucket = NON_FINITE_LATENCY;
+    else {
+      outcome.latencySeconds = latencyMs / 1000;
+      outcome.latencyBucket = this.latencyBucket(outcome.latencySeconds);
+    }
+  }
+
+  private latencyBucket(seconds: number): number {
     const buckets = this.latencyBuckets;
     let b = 0;
     while (b < buckets.length && seconds > buckets[b]) b++;
-    this.state.latencyBuckets[b]++;
-    this.state.latency.sum += seconds;
-    this.state.latency.count++;
+    return b;
   }
 }
 
@@ -95,6 +132,8 @@ export function envelopeProblem(event: unknown): string | null {
   if (version !== undefined && typeof version !== 'string') return '"model_version" must be a string';
   const id = event.id;
   if (id !== undefined && typeof id !== 'string' && typeof id !== 'number') return '"id" must be a string or a number';
+  const variant = event.variant;
+  if (variant !== undefined && typeof variant !== 'string') return '"variant" must be a string (one of the model\'s variants)';
   const timestamp = event.timestamp;
   if (timestamp !== undefined && typeof timestamp !== 'string' && typeof timestamp !== 'number') {
     return '"timestamp" must be an ISO 8601 string or Unix seconds';

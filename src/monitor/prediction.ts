@@ -1,36 +1,30 @@
 // The model output of one event, per task: a number, or { label?, score?, scores? }.
 // Regression and binary models bin a numeric value/score; classifiers also count the
 // predicted class. A bad prediction is a quality signal on the prediction, never a rejection.
-import {
-  QUALITY_COUNTERS,
-  Q_MISSING,
-  Q_NON_FINITE,
-  Q_OUT_OF_RANGE,
-  Q_TYPE_ERRORS,
-  type ModelLayout,
-  type NumericSlot,
-} from './layout.js';
-import { isNonFiniteMarker, recordCategorical, recordNumeric } from './record.js';
-import type { ModelState } from './state.js';
+import { Q_NON_FINITE, Q_OUT_OF_RANGE, Q_TYPE_ERRORS, type ModelLayout, type NumericSlot } from './layout.js';
+import { SLOT_MISSING, SLOT_NONE, type EventOutcome } from './outcome.js';
+import { isNonFiniteMarker, resolveCategorical, resolveNumeric } from './record.js';
 
 type Json = Record<string, unknown>;
 
-export function recordPrediction(layout: ModelLayout, state: ModelState, prediction: unknown): void {
+export function resolvePrediction(layout: ModelLayout, outcome: EventOutcome, prediction: unknown): void {
+  outcome.predictedClass = -1;
+  outcome.predictionQuality = -1;
   const slot = layout.prediction;
   if (slot.kind === 'categorical') {
     const label = multiclassLabel(layout, prediction);
-    recordCategorical(state, slot, label);
-    if (typeof label === 'string') countClass(layout, state, label);
+    resolveCategorical(outcome, slot, label);
+    if (typeof label === 'string') resolveClass(layout, outcome, label);
     return;
   }
   if (layout.model.task === 'regression') {
-    recordNumeric(layout, state, slot, numericValue(prediction));
+    resolveNumeric(outcome, slot, numericValue(prediction));
     return;
   }
-  recordBinary(layout, state, slot, prediction);
+  resolveBinary(layout, outcome, slot, prediction);
 }
 
-function recordBinary(layout: ModelLayout, state: ModelState, slot: NumericSlot, prediction: unknown): void {
+function resolveBinary(layout: ModelLayout, outcome: EventOutcome, slot: NumericSlot, prediction: unknown): void {
   let score: unknown;
   let label: unknown;
   if (typeof prediction === 'string') {
@@ -42,17 +36,15 @@ function recordBinary(layout: ModelLayout, state: ModelState, slot: NumericSlot,
     score = prediction;
   }
   if (label === undefined && score === undefined) {
-    state.quality[slot.index * QUALITY_COUNTERS + Q_MISSING]++;
+    outcome.codes[slot.index] = SLOT_MISSING;
     return;
   }
   // The score feeds prediction drift; a label alone still counts the class.
-  if (score !== undefined) recordNumeric(layout, state, slot, score);
-  if (typeof label === 'string') countClass(layout, state, label);
-  else if (label !== undefined && label !== null) state.quality[slot.index * QUALITY_COUNTERS + Q_TYPE_ERRORS]++;
-  else if (typeof score === 'number' && score - score === 0) {
-    const positive = score >= layout.model.prediction.decision_threshold ? 1 : 0;
-    state.classCounts[positive]++;
-  }
+  if (score !== undefined) resolveNumeric(outcome, slot, score);
+  else outcome.codes[slot.index] = SLOT_NONE;
+  if (typeof label === 'string') resolveClass(layout, outcome, label);
+  else if (label !== undefined && label !== null) outcome.predictionQuality = Q_TYPE_ERRORS;
+  else if (typeof score === 'number' && score - score === 0) outcome.predictedClass = score >= layout.model.prediction.decision_threshold ? 1 : 0;
 }
 
 function numericValue(prediction: unknown): unknown {
@@ -90,18 +82,15 @@ function multiclassLabel(layout: ModelLayout, prediction: unknown): unknown {
   return best >= 0 ? classes[best] : scores === undefined ? undefined : NaN;
 }
 
-function countClass(layout: ModelLayout, state: ModelState, label: string): void {
+function resolveClass(layout: ModelLayout, outcome: EventOutcome, label: string): void {
   const index = layout.classIndex.get(label);
   if (index !== undefined) {
-    state.classCounts[index]++;
+    outcome.predictedClass = index;
     return;
   }
-  state.classCounts[layout.classNames.length - 1]++;
+  outcome.predictedClass = layout.classNames.length - 1;
   // A binary model's unknown label: the score slot holds its quality counters.
-  if (layout.prediction.kind === 'numeric') {
-    const q = layout.prediction.index * QUALITY_COUNTERS;
-    state.quality[q + (isNonFiniteMarker(label) ? Q_NON_FINITE : Q_OUT_OF_RANGE)]++;
-  }
+  if (layout.prediction.kind === 'numeric') outcome.predictionQuality = isNonFiniteMarker(label) ? Q_NON_FINITE : Q_OUT_OF_RANGE;
 }
 
 function isObject(value: unknown): value is Json {

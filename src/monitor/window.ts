@@ -1,37 +1,86 @@
-// The sliding drift window: a ring of sub-windows, each a flat array of bin counts
-// (and numeric within-bin offset sums) in the layout's order. The hot path adds to the current
-// sub-window; a timer rotates the ring, so memory is fixed whatever the traffic and
-// the window covers the last window_seconds to within one sub-window.
+// The sliding drift window: a ring of sub-windows, each a flat array (bin counts, then what
+// the layout puts after them) for one time bucket, bucket = floor(t / width). Memory is fixed
+// whatever the traffic, and the window covers the last `count` buckets: a sub-window is used
+// only while its bucket is within them, so a window never needs a timer to stay right, and
+// every sub-window says which span of time it holds (what a checkpoint must keep).
 
-export class SlidingWindow {
+/** No bucket: a sub-window that holds nothing yet. */
+const EMPTY = Number.NEGATIVE_INFINITY;
+
+export class TimeWindow {
   /** The ring; plain typed arrays so the state can be checkpointed as is. */
   readonly subWindows: Float64Array[];
-  /** The sub-window events are added to now. */
+  /** buckets[i] = the time bucket subWindows[i] holds, or -Infinity. */
+  readonly buckets: Float64Array;
+  /** The sub-window of the newest bucket, where arrival-time events are added. */
   current: Float64Array;
-  private currentIndex = 0;
+  /** The newest bucket the window has been advanced to. */
+  currentBucket: number;
 
   constructor(
-    readonly subWindowCount: number,
-    /** Length of each sub-window array: bin counts then offset sums. */
+    readonly count: number,
+    /** Length of each sub-window array. */
     readonly width: number,
+    /** Milliseconds per bucket (window_seconds × 1000 / sub_windows). */
+    readonly bucketMs: number,
+    nowMs: number,
   ) {
-    this.subWindows = Array.from({ length: subWindowCount }, () => new Float64Array(width));
-    this.current = this.subWindows[0];
+    this.subWindows = Array.from({ length: count }, () => new Float64Array(width));
+    this.buckets = new Float64Array(count).fill(EMPTY);
+    this.currentBucket = this.bucketOf(nowMs);
+    this.current = this.claim(this.currentBucket);
   }
 
-  /** Start a new sub-window, dropping the oldest. */
-  rotate(): void {
-    this.currentIndex = (this.currentIndex + 1) % this.subWindowCount;
-    this.current = this.subWindows[this.currentIndex];
-    this.current.fill(0);
+  bucketOf(timeMs: number): number {
+    return Math.floor(timeMs / this.bucketMs);
   }
 
-  /** Write the sum over all sub-windows into `target` (length `width`). */
+  /** Make the bucket of `nowMs` the newest; a clock that goes back leaves the window as it is. */
+  advance(nowMs: number): void {
+    const bucket = this.bucketOf(nowMs);
+    if (bucket <= this.currentBucket) return;
+    this.currentBucket = bucket;
+    this.current = this.claim(bucket);
+  }
+
+  /**
+   * The sub-window for an event of time bucket `bucket`, or null when that bucket is older
+   * than the window or newer than its newest bucket (call advance first).
+   */
+  subWindowFor(bucket: number): Float64Array | null {
+    if (bucket === this.currentBucket) return this.current;
+    if (bucket > this.currentBucket || bucket <= this.currentBucket - this.count) return null;
+    return this.claim(bucket);
+  }
+
+  /** Σ over the sub-windows within the window into `target` (length `width`). */
   sumInto(target: Float64Array): void {
-    target.set(this.subWindows[0]);
-    for (let s = 1; s < this.subWindowCount; s++) {
+    target.fill(0);
+    const oldest = this.currentBucket - this.count;
+    for (let s = 0; s < this.count; s++) {
+      if (this.buckets[s] <= oldest) continue;
       const sub = this.subWindows[s];
       for (let i = 0; i < this.width; i++) target[i] += sub[i];
     }
+  }
+
+  /** Empty every sub-window (a fresh window, e.g. after the reference changed). */
+  clear(): void {
+    for (let s = 0; s < this.count; s++) {
+      this.subWindows[s].fill(0);
+      this.buckets[s] = EMPTY;
+    }
+    this.current = this.claim(this.currentBucket);
+  }
+
+  /** The ring slot of `bucket`, emptied first if it held an older bucket. */
+  private claim(bucket: number): Float64Array {
+    const slot = ((bucket % this.count) + this.count) % this.count;
+    const sub = this.subWindows[slot];
+    if (this.buckets[slot] !== bucket) {
+      sub.fill(0);
+      this.buckets[slot] = bucket;
+    }
+    return sub;
   }
 }

@@ -11,12 +11,16 @@ import { NumericAccumulator } from './numeric-accumulator.js';
 import { columnList, dataFormatOf, didYouMean, streamRows, type DataFormat, type RowStreamResult } from './rows.js';
 import { noiseGrid } from './noise.js';
 import { estimateNoise } from './noise-pool.js';
+import { segmentNoiseJobs } from './segment-noise.js';
+import { SegmentTallies } from './segments.js';
 import { seedFromName } from './seeded-random.js';
-import { FINE_BINS, REFERENCE_FORMAT, REFERENCE_FORMAT_VERSION, type FeatureSketch, type Reference } from './types.js';
+import { FINE_BINS, REFERENCE_FORMAT, REFERENCE_FORMAT_VERSION, type FeatureSketch, type Reference, type SegmentReference } from './types.js';
 import { booleanDecoder, categoryDecoder, numberDecoder, type NaValues } from './values.js';
 
 export interface BuildProgress {
-  pass: 1 | 2;
+  pass: 1 | 2 | 3;
+  /** 2, or 3 when the model has segments (their references take a pass of their own). */
+  passes: 2 | 3;
   bytesRead: number;
   bytesTotal: number;
   rows: number;
@@ -59,6 +63,7 @@ export async function buildReferenceWithReport(options: BuildOptions): Promise<B
   const prediction = predictionColumnFor(model, format, topCategories, na);
   const columns = [...features, prediction];
   const names = [...model.features.map((f) => f.name), predictionColumn];
+  const passes = model.segments.length > 0 ? 3 : 2;
 
   const pass1 = await streamRows({
     path: dataPath,
@@ -68,7 +73,7 @@ export async function buildReferenceWithReport(options: BuildOptions): Promise<B
       for (let i = 0; i < columns.length; i++) columns[i].observe(values[i]);
     },
     onMalformed: options.onMalformedRow,
-    onBytes: (bytesRead, bytesTotal, rows) => options.onProgress?.({ pass: 1, bytesRead, bytesTotal, rows }),
+    onBytes: (bytesRead, bytesTotal, rows) => options.onProgress?.({ pass: 1, passes, bytesRead, bytesTotal, rows }),
   });
   checkEveryColumnHasValues(dataPath, pass1, columns, names);
 
@@ -84,7 +89,7 @@ export async function buildReferenceWithReport(options: BuildOptions): Promise<B
     onRow: (values) => {
       for (let i = 0; i < columns.length; i++) columns[i].tally(values[i]);
     },
-    onBytes: (bytesRead, bytesTotal, rows) => options.onProgress?.({ pass: 2, bytesRead, bytesTotal, rows }),
+    onBytes: (bytesRead, bytesTotal, rows) => options.onProgress?.({ pass: 2, passes, bytesRead, bytesTotal, rows }),
   });
   if (pass2.rows !== pass1.rows || columns.some((column) => column.tallied !== column.count)) {
     throw new ReferenceBuildError(
@@ -93,11 +98,19 @@ export async function buildReferenceWithReport(options: BuildOptions): Promise<B
   }
 
   const sketches = columns.map((column) => column.sketch());
-  // Noise levels of every score, per window size: what stationary windows score (noise.ts).
+  const segments = await segmentReferences(model, dataPath, format, sketches, columns, pass1.rows, options);
+  // Noise levels of every score, per window size: what stationary windows score (noise.ts),
+  // for the whole reference's sketches and each segment value's, in one pool.
   const grid = noiseGrid();
-  const seeds = [...model.features.map((f) => `noise feature ${f.name}`), 'noise prediction'].map(seedFromName);
-  const noise = await estimateNoise(sketches.map((sketch, i) => ({ sketch, seed: seeds[i] })), grid, options.onNoiseProgress);
+  const featureNames = model.features.map((f) => f.name);
+  const segmentJobs = segmentNoiseJobs(segments ?? [], featureNames, sketches);
+  const jobs = [
+    ...sketches.map((sketch, i) => ({ sketch, seed: seedFromName(i < featureNames.length ? `noise feature ${featureNames[i]}` : 'noise prediction') })),
+    ...segmentJobs.map((job) => ({ sketch: job.sketch, seed: seedFromName(job.name) })),
+  ];
+  const noise = await estimateNoise(jobs, grid, options.onNoiseProgress);
   sketches.forEach((sketch, i) => Object.assign(sketch, { noise: noise[i] }));
+  segmentJobs.forEach((job, j) => Object.assign(job.target, { noise: noise[sketches.length + j] }));
   const featureSketches: Record<string, FeatureSketch> = {};
   model.features.forEach((feature, i) => {
     featureSketches[feature.name] = sketches[i];
@@ -115,10 +128,38 @@ export async function buildReferenceWithReport(options: BuildOptions): Promise<B
       top_categories: topCategories,
       features: featureSketches,
       prediction: sketches[sketches.length - 1],
+      ...(segments === null ? {} : { segments }),
       noise: grid,
     },
     skippedRows: pass1.malformed,
   };
+}
+
+/** Pass 3, with segments only: each segment value's rows counted on the whole reference's bins. */
+async function segmentReferences(
+  model: ModelConfig,
+  dataPath: string,
+  format: DataFormat,
+  sketches: FeatureSketch[],
+  columns: Column[],
+  rows: number,
+  options: BuildOptions,
+): Promise<SegmentReference[] | null> {
+  if (model.segments.length === 0) return null;
+  const tallies = new SegmentTallies(model, { sketches, decoders: columns.map((column) => column.decodeValue) });
+  const pass3 = await streamRows({
+    path: dataPath,
+    format,
+    columns: [...model.features.map((f) => f.name), model.reference_build.prediction_column],
+    onRow: (values) => tallies.add(values),
+    onBytes: (bytesRead, bytesTotal, read) => options.onProgress?.({ pass: 3, passes: 3, bytesRead, bytesTotal, rows: read }),
+  });
+  if (pass3.rows !== rows) {
+    throw new ReferenceBuildError(
+      `data file ${dataPath} changed while the reference was being built (the passes read different data); build from a file that is not being written`,
+    );
+  }
+  return tallies.references();
 }
 
 function featureColumn(feature: FeatureConfig, format: DataFormat, topCategories: number, na: NaValues): Column {

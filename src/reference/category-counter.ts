@@ -61,7 +61,8 @@ export class CategoryCounter {
 
   constructor(
     readonly name: string,
-    private readonly decode: CategoryDecoder,
+    /** How a raw cell of this column becomes a category (also read by the segments' pass). */
+    readonly decodeValue: CategoryDecoder,
     private readonly options: CategoryCounterOptions,
   ) {
     this.candidates = options.domain ? null : new FrequentItems(Math.max(1000, 20 * options.topCategories));
@@ -69,7 +70,7 @@ export class CategoryCounter {
 
   /** Pass 1. */
   observe(raw: unknown): void {
-    const value = this.decode(raw);
+    const value = this.decodeValue(raw);
     if (value === MISSING) this.missing++;
     else if (value === INVALID) this.invalid++;
     else {
@@ -87,7 +88,7 @@ export class CategoryCounter {
 
   /** Pass 2. */
   tally(raw: unknown): void {
-    const value = this.decode(raw);
+    const value = this.decodeValue(raw);
     if (typeof value !== 'string') return;
     this.tallied++;
     const count = this.exact.get(value);

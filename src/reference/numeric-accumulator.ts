@@ -55,7 +55,8 @@ export class NumericAccumulator {
 
   constructor(
     readonly name: string,
-    private readonly decode: NumberDecoder,
+    /** How a raw cell of this column becomes a number (also read by the segments' pass). */
+    readonly decodeValue: NumberDecoder,
     private readonly fineBins: number = FINE_BINS,
   ) {
     this.random = seededRandom(seedFromName(name));
@@ -63,7 +64,7 @@ export class NumericAccumulator {
 
   /** Pass 1. */
   observe(raw: unknown): void {
-    const value = this.decode(raw);
+    const value = this.decodeValue(raw);
     if (value === MISSING) this.missing++;
     else if (value === INVALID) this.invalid++;
     else this.add(value);
@@ -134,7 +135,7 @@ export class NumericAccumulator {
 
   /** Pass 2. */
   tally(raw: unknown): void {
-    const value = this.decode(raw);
+    const value = this.decodeValue(raw);
     if (typeof value !== 'number') return;
     this.tallied++;
     this.counts[binIndex(this.edges, value)]++;

@@ -52,7 +52,7 @@ export function createProgressReporter(output: ProgressOutput, clock: () => numb
         if (!newPass && !complete && now - lastShown < REDRAW_MS) return;
         const filled = Math.round(fraction * BAR_WIDTH);
         const bar = '='.repeat(filled) + ' '.repeat(BAR_WIDTH - filled);
-        output.write(`\r\x1b[2Kpass ${progress.pass}/2 [${bar}] ${String(percent).padStart(3)}%  ${rows(progress)}  ${rate(progress, now)}`);
+        output.write(`\r\x1b[2Kpass ${progress.pass}/${progress.passes} [${bar}] ${String(percent).padStart(3)}%  ${rows(progress)}  ${rate(progress, now)}`);
         drawn = true;
         lastShown = now;
         return;
@@ -63,7 +63,7 @@ export function createProgressReporter(output: ProgressOutput, clock: () => numb
       lastShown = now;
       const speed = rate(progress, now);
       output.write(
-        `reference build: pass ${progress.pass}/2, ${percent}% of ${formatBytes(progress.bytesTotal)}, ${rows(progress)}${speed ? ` (${speed})` : ''}\n`,
+        `reference build: pass ${progress.pass}/${progress.passes}, ${percent}% of ${formatBytes(progress.bytesTotal)}, ${rows(progress)}${speed ? ` (${speed})` : ''}\n`,
       );
     },
     noise(done, total) {

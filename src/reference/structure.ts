@@ -6,6 +6,7 @@
 import { previousDouble } from '../stats/float.js';
 import { edgeBelowMinimum } from './edges.js';
 import { noiseGridProblems, sketchNoiseProblems } from './noise-structure.js';
+import { segmentsProblems } from './segment-structure.js';
 import { OTHER_CATEGORY, type Reference } from './types.js';
 
 type Json = Record<string, unknown>;
@@ -15,7 +16,10 @@ const MAX_PROBLEMS = 10;
 class Problems {
   readonly list: string[] = [];
   add(path: string, what: string): void {
-    if (this.list.length < MAX_PROBLEMS) this.list.push(`${path}: ${what}`);
+    this.addLine(`${path}: ${what}`);
+  }
+  addLine(line: string): void {
+    if (this.list.length < MAX_PROBLEMS) this.list.push(line);
   }
 }
 
@@ -50,6 +54,10 @@ export function referenceProblems(value: unknown): string[] {
     for (const [name, sketch] of Object.entries(value.features)) check(`features.${name}`, sketch);
   }
   check('prediction', value.prediction);
+  if (problems.list.length === 0) {
+    const ok = value as unknown as Reference;
+    for (const line of segmentsProblems(value.segments, ok.features, ok.prediction, windows)) problems.addLine(line);
+  }
   return problems.list;
 }
 

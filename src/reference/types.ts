@@ -99,6 +99,50 @@ export interface CategoricalSketch {
 
 export type FeatureSketch = NumericSketch | CategoricalSketch;
 
+/** A numeric column within one segment value, on the whole reference's coarse and fine bins. */
+export interface NumericSegmentSketch {
+  kind: 'numeric';
+  count: number;
+  missing: number;
+  /** Population std of the segment's values (Wasserstein is normalised by it). */
+  std: number;
+  counts: number[];
+  fine_counts: number[];
+  fine_offsets: number[];
+  /** Noise levels per method of windows drawn from this segment value (format_version 2; absent without values). */
+  noise?: Record<NumericDriftMethod, NoiseLevels>;
+}
+
+/** A categorical column within one segment value: counts per whole-reference category, then __other__. */
+export interface CategoricalSegmentSketch {
+  kind: 'categorical';
+  count: number;
+  missing: number;
+  counts: number[];
+  /** Noise levels per method of windows drawn from this segment value (format_version 2; absent without values). */
+  noise?: Record<CategoricalDriftMethod, NoiseLevels>;
+}
+
+export type SegmentSketch = NumericSegmentSketch | CategoricalSegmentSketch;
+
+/** One value of a segment feature: its training rows, and its sketches unless it has too few. */
+export interface SegmentValueReference {
+  value: string;
+  rows: number;
+  /** Fewer than min_segment_rows: compared with the whole reference (no sketches). */
+  fallback: boolean;
+  features?: Record<string, SegmentSketch>;
+  prediction?: SegmentSketch;
+}
+
+export interface SegmentReference {
+  /** The feature sliced by, and (numeric) the configured edges; null for categorical. */
+  feature: string;
+  edges: number[] | null;
+  /** In the order of src/reference/segment-values.ts. */
+  values: SegmentValueReference[];
+}
+
 export interface Reference {
   format: typeof REFERENCE_FORMAT;
   format_version: number;
@@ -114,6 +158,8 @@ export interface Reference {
   features: Record<string, FeatureSketch>;
   /** The model output: numeric (score/value) or categorical (class). */
   prediction: FeatureSketch;
+  /** Per configured segment feature, each value's reference (absent without segments). */
+  segments?: SegmentReference[];
   /** The grid of the sketches' noise levels (format_version 2; absent in version 1). */
   noise?: NoiseGrid;
   /** sha256 (hex) of the canonical JSON of this object without the checksum field. */

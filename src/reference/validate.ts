@@ -2,6 +2,7 @@
 // another model, another feature list or other build parameters would give wrong drift
 // numbers without any error, so every mismatch is reported.
 import type { FeatureType, ModelConfig } from '../config/types.js';
+import { segmentMismatches } from './segment-match.js';
 import type { FeatureSketch, Reference } from './types.js';
 
 export function checkReferenceMatchesModel(reference: Reference, model: ModelConfig): string[] {
@@ -23,6 +24,7 @@ export function checkReferenceMatchesModel(reference: Reference, model: ModelCon
     if (!configured.has(name)) problems.push(`the reference has feature "${name}", which the config does not list; ${rebuild}`);
   }
   problems.push(...predictionProblems(reference.prediction, model, rebuild));
+  if (problems.length === 0) problems.push(...segmentMismatches(reference, model, rebuild));
   const build = model.reference_build;
   if (reference.bins !== build.bins) {
     problems.push(`the reference has ${reference.bins} bins per numeric feature, the config asks for ${build.bins} (reference_build.bins); ${rebuild}`);

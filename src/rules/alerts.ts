@@ -4,6 +4,7 @@ import { driftAlerts } from './drift-alerts.js';
 import { qualityAlerts } from './quality-alerts.js';
 import type { RuleGroup } from './rule.js';
 import { collectorFailingAlert, downAlert, servingAlerts } from './serving-alerts.js';
+import { sliceAlerts } from './slice-alerts.js';
 import type { AlertThresholds } from './thresholds.js';
 import { rulesYaml } from './yaml-text.js';
 
@@ -24,6 +25,7 @@ export function alertRuleGroups(t: AlertThresholds): RuleGroup[] {
     { name: 'mlwatch-drift', rules: driftAlerts(t) },
     { name: 'mlwatch-data-quality', rules: qualityAlerts(t) },
     { name: 'mlwatch-serving', rules: servingAlerts(t) },
+    { name: 'mlwatch-slices', rules: sliceAlerts(t) },
   ];
 }
 

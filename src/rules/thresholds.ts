@@ -102,6 +102,8 @@ export interface AlertSettingsByName {
   MLWatchModelStale: ModelStaleSettings;
   MLWatchUnexpectedModelVersion: UnexpectedVersionSettings;
   MLWatchEventsRejected: RatioAlertSettings;
+  MLWatchSegmentFeatureDrift: BaseAlertSettings;
+  MLWatchVariantPredictionDivergence: DriftAlertSettings;
 }
 
 export type AlertName = keyof AlertSettingsByName;
@@ -151,6 +153,8 @@ export const ALERT_FIELDS: Record<AlertName, Record<string, FieldKind>> = {
   MLWatchModelStale: { ...WINDOW_COUNT, max_age: 'duration' },
   MLWatchUnexpectedModelVersion: WINDOW_COUNT,
   MLWatchEventsRejected: RATIO,
+  MLWatchSegmentFeatureDrift: BASE,
+  MLWatchVariantPredictionDivergence: DRIFT,
 };
 
 export const ALERT_NAMES = Object.keys(ALERT_FIELDS) as AlertName[];

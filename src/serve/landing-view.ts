@@ -75,9 +75,9 @@ export function landingView(fleet: Fleet, context: LandingContext, nowSeconds = 
 }
 
 function modelView(fleet: Fleet, m: MonitoredModel, ingestUrl: string | undefined): ModelView {
-  const { monitor, drift } = m;
+  const { monitor } = m;
   const { model, reference, layout, state } = monitor;
-  const result = drift.result;
+  const result = state.model.drift;
   const drifted: DriftedFeature[] = [];
   let judged = 0;
   for (const slot of layout.slots) {
@@ -95,9 +95,9 @@ function modelView(fleet: Fleet, m: MonitoredModel, ingestUrl: string | undefine
     task: model.task,
     version: model.version,
     predictionsUrl: ingestUrl === undefined ? null : `${ingestUrl}/v1/models/${encodeURIComponent(model.name)}/predictions`,
-    events: state.versionCounts.reduce((sum, n) => sum + n, 0),
+    events: eventsOf(monitor),
     rejected,
-    unknownFields: state.unknownFields.count,
+    unknownFields: state.model.unknownFields,
     driftComputedAt: result.computedAt,
     judged,
     features: layout.featureCount,
@@ -123,25 +123,33 @@ export const NULLABLE_MARGIN = 0.05;
 
 function qualityProblems(m: MonitoredModel): QualityProblem[] {
   const { layout, state, model, reference } = m.monitor;
-  const events = state.versionCounts.reduce((sum, n) => sum + n, 0);
+  const cell = state.model;
+  const events = eventsOf(m.monitor);
   const problems: QualityProblem[] = [];
   for (const slot of layout.slots) {
-    const q = slot.index * QUALITY_COUNTERS;
     const isPrediction = slot === layout.prediction;
     const feature = isPrediction ? undefined : model.features[slot.index];
     const sketch = feature === undefined ? undefined : reference.features[feature.name];
     const referenceMissing = sketch === undefined ? 0 : sketch.kind === 'numeric' ? sketch.summary.missing : sketch.missing;
     const problem: QualityProblem = {
       what: isPrediction ? '(prediction)' : slot.name,
-      missing: state.quality[q + Q_MISSING],
+      missing: cell.qualityCount(slot, Q_MISSING),
       referenceMissingShare: feature?.nullable === true && reference.rows > 0 ? referenceMissing / reference.rows : null,
-      typeErrors: state.quality[q + Q_TYPE_ERRORS],
-      outOfRange: state.quality[q + Q_OUT_OF_RANGE],
-      nonFinite: state.quality[q + Q_NON_FINITE],
+      typeErrors: cell.qualityCount(slot, Q_TYPE_ERRORS),
+      outOfRange: cell.qualityCount(slot, Q_OUT_OF_RANGE),
+      nonFinite: cell.qualityCount(slot, Q_NON_FINITE),
     };
     const expectedNulls = problem.referenceMissingShare === null ? 0 : (problem.referenceMissingShare + NULLABLE_MARGIN) * events;
     const nullProblem = problem.missing > expectedNulls;
     if (nullProblem || problem.typeErrors + problem.outOfRange + problem.nonFinite > 0) problems.push(problem);
   }
   return problems;
+}
+
+/** Events the model accepted, every version together. */
+function eventsOf(monitor: MonitoredModel['monitor']): number {
+  const { state } = monitor;
+  let total = 0;
+  for (let v = 0; v <= state.versions.capacity; v++) total += state.model.versionCount(v);
+  return total;
 }

@@ -4,11 +4,12 @@
 // event), then drains the metrics listener.
 import type { Config, ListenAddress } from '../config/types.js';
 import { logger as defaultLogger, type Logger } from '../log.js';
-import { Fleet } from '../monitor/fleet.js';
+import { Fleet, type Clock } from '../monitor/fleet.js';
 import { MetricsRegistry, createCollectors } from '../metrics/registry.js';
 import { EventLoopDelay } from '../metrics/event-loop.js';
 import { ReferenceLoadError, loadReference } from '../reference/io.js';
 import { checkReferenceMatchesModel } from '../reference/validate.js';
+import { cellBudget, cellBudgetProblem } from '../monitor/cell-budget.js';
 import { modelWarnings } from '../config/model-warnings.js';
 import type { Reference } from '../reference/types.js';
 import { INGEST_ROUTES } from '../ingest/handler.js';
@@ -31,6 +32,8 @@ export interface SidecarOptions {
   /** Export the Node.js process metrics (default true; tests running several sidecars in one process turn it off). */
   processMetrics?: boolean;
   logger?: Logger;
+  /** The time the drift windows follow (default the system clock); tests move it forward. */
+  clock?: Clock;
 }
 
 export interface Sidecar {
@@ -61,7 +64,10 @@ export async function loadReferences(config: Config): Promise<Map<string, Refere
         const reference = await loadReference(model.reference);
         const mismatches = checkReferenceMatchesModel(reference, model);
         for (const m of mismatches) problems.push(`models[${i}].reference (${model.reference}): ${m}`);
-        if (mismatches.length === 0) references.set(model.name, reference);
+        if (mismatches.length > 0) return;
+        const tooMany = cellBudgetProblem(model, cellBudget(model, reference, config.metrics.latency_buckets_seconds));
+        if (tooMany !== null) problems.push(`models[${i}]: ${tooMany}`);
+        else references.set(model.name, reference);
       } catch (error) {
         const lines = error instanceof ReferenceLoadError ? error.problems : [error instanceof Error ? error.message : String(error)];
         for (const line of lines) problems.push(`models[${i}].reference: ${line}`);
@@ -78,7 +84,7 @@ export async function startSidecar(config: Config, options: SidecarOptions = {})
   config.models.forEach((model, i) => {
     for (const warning of modelWarnings(model, i, references.get(model.name) as Reference)) log.warn({ model: model.name }, warning);
   });
-  const fleet = new Fleet(config, references);
+  const fleet = new Fleet(config, references, options.clock);
   const inference = new InferenceIngest(fleet, config);
   const eventLoop = new EventLoopDelay();
   const collectors = [...createCollectors(fleet, eventLoop), new InferenceIntegrationsCollector(fleet, inference)];

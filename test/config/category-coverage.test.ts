@@ -15,6 +15,7 @@ function sketch(categories: [string, number][], other: number): CategoricalSketc
 function fixture(feature: Partial<FeatureConfig>, country: CategoricalSketch): { model: ModelConfig; reference: Reference } {
   const model = {
     name: 'credit',
+    segments: [],
     drift: DEFAULT_DRIFT,
     features: [{ name: 'age', type: 'numeric', nullable: false }, { name: 'country', type: 'categorical', nullable: false, ...feature }],
   } as unknown as ModelConfig;

@@ -91,7 +91,9 @@ describe('mlwatch config check', () => {
 
   it('exits 0 and says so when the config and its references are sound; a reference without noise levels is a warning', async () => {
     const { code, out, err } = await check(['--config', configAt('good.yaml')]);
-    expect({ code, out }).toStrictEqual({ code: 0, out: 'config OK: 1 models, 3 features; references OK (1 warning above)\n' });
+    expect(code).toBe(0);
+    // Then the state each model will hold: its cells and their size.
+    expect(out).toMatch(/^config OK: 1 models, 3 features; references OK \(1 warning above\)\n  credit: 1 cell × (\d+(\.\d)? kB|\d+ B) = \1 of state\n$/);
     expect(err).toBe(
       `warnings in ${configAt('good.yaml')}:\n  - models[0].reference: the reference (format_version 1) has no noise levels: ` +
         'drift decisions use the thresholds alone, so small stationary windows are often declared drifted (Jensen-Shannon >= 0.1 in ~80% of 100-value windows), ' +
@@ -112,7 +114,7 @@ describe('mlwatch config check', () => {
     expect(err).toBe(
       `invalid config ${path}:\n` +
         '  - logging.level: must be one of: trace, debug, info, warn, error, fatal, silent (got "loud")\n' +
-        '  - models[0].featurs: unknown key (expected one of: name, task, classes, version, deployed_at, reference, prediction, drift, reference_build, max_versions, kserve, features); did you mean "features"?\n' +
+        '  - models[0].featurs: unknown key (expected one of: name, task, classes, version, deployed_at, reference, prediction, drift, reference_build, max_versions, segments, variants, max_cells, kserve, features); did you mean "features"?\n' +
         '(references are checked once the config itself is valid)\n',
     );
   });

@@ -55,8 +55,11 @@ describe('parseConfig', () => {
             thresholds: DEFAULT_THRESHOLDS,
             noise_quantile: 0.999,
           },
-          reference_build: { bins: 10, top_categories: 50, prediction_column: 'prediction', na_values: [...DEFAULT_NA_VALUES] },
+          reference_build: { bins: 10, top_categories: 50, prediction_column: 'prediction', min_segment_rows: 200, na_values: [...DEFAULT_NA_VALUES] },
           max_versions: 5,
+          segments: [],
+          variants: { names: [], shadows: [], pairing_ttl_seconds: 60, max_pending_pairs: 100_000 },
+          max_cells: 64,
           kserve: { inference_service: 'credit', logger_mode: 'all', prediction: 'auto' },
         },
       ],
@@ -107,7 +110,7 @@ describe('parseConfig', () => {
       thresholds: DEFAULT_THRESHOLDS,
       noise_quantile: 0.999,
     });
-    expect(model.reference_build).toStrictEqual({ bins: 10, top_categories: 50, prediction_column: 'prediction', na_values: [...DEFAULT_NA_VALUES] });
+    expect(model.reference_build).toStrictEqual({ bins: 10, top_categories: 50, prediction_column: 'prediction', min_segment_rows: 200, na_values: [...DEFAULT_NA_VALUES] });
     expect(model.reference_build.na_values).toEqual(expect.arrayContaining(['NA', 'NaN', 'NULL', 'None', '#N/A']));
     expect(model.max_versions).toBe(5);
   });
@@ -135,7 +138,7 @@ describe('parseConfig', () => {
       thresholds: { ...DEFAULT_THRESHOLDS, psi: 0.3, ks: 0.05 },
       noise_quantile: 0.999,
     });
-    expect(model.reference_build).toStrictEqual({ bins: 20, top_categories: 7, prediction_column: 'score', na_values: ['NA', '-999'] });
+    expect(model.reference_build).toStrictEqual({ bins: 20, top_categories: 7, prediction_column: 'score', min_segment_rows: 200, na_values: ['NA', '-999'] });
     expect(model.max_versions).toBe(3);
   });
 

@@ -46,7 +46,7 @@ function categorical(counts: [string, number][], other: number): CategoricalSket
 }
 
 function model(features: FeatureConfig[], minSamples = 100): ModelConfig {
-  return { name: 'm', features, drift: { ...DEFAULT_DRIFT, min_samples: minSamples } } as unknown as ModelConfig;
+  return { name: 'm', features, segments: [], drift: { ...DEFAULT_DRIFT, min_samples: minSamples } } as unknown as ModelConfig;
 }
 
 function reference(features: Record<string, NumericSketch | CategoricalSketch>, prediction: NumericSketch | CategoricalSketch, withNoise = true): Reference {

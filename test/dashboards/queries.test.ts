@@ -21,6 +21,7 @@ import {
   postNdjson,
   problemEvents,
   type ModelFixture,
+  type PredictionEvent,
 } from '../support/model-fixture.js';
 import { PROMETHEUS_BIN, binaryGate, requireBinary, startPrometheus, type RunningPrometheus } from '../support/prometheus.js';
 import { queryCases, type QueryCase } from './dashboards.js';
@@ -62,19 +63,33 @@ describe.skipIf(!gate.available)('every dashboard query returns data from a live
   let inFlight: Promise<unknown> = Promise.resolve();
   const generator = eventGenerator(31);
 
+  let pairs = 0;
+  /** The same requests scored by the champion and by a shadow (same ids), and a share of canary traffic. */
+  function variantTraffic(events: PredictionEvent[]): unknown[] {
+    return events.flatMap((event, i): Record<string, unknown>[] => {
+      if (i % 3 === 0) return [{ ...event, variant: 'canary' }];
+      const id = `pair-${pairs++}`;
+      return [{ ...event, id }, { ...event, id, variant: 'shadow', prediction: { score: Math.min(1, event.prediction.score * 1.1) } }];
+    });
+  }
+
   /** Drifted events with every kind of problem, rejected envelopes and a NaN price: the "bad day" traffic. */
   function sendTrickle(): Promise<unknown> {
     const problems = problemEvents(generator);
     const drifted = generator.drifted(12);
     const nanPrice = JSON.stringify(drifted[0]).replace(/"price":[0-9.]+/, '"price":NaN');
     return Promise.all([
-      postJson(sidecar.ingestUrl, [...drifted.slice(1), ...problems.accepted, ...problems.rejected]),
+      postJson(sidecar.ingestUrl, [...variantTraffic(drifted.slice(1)), ...problems.accepted, ...problems.rejected]),
       postNdjson(sidecar.ingestUrl, [nanPrice]),
     ]);
   }
 
   beforeAll(async () => {
-    fixture = await createModelFixture({ drift: { window_seconds: 60, sub_windows: 6, min_samples: 100, compute_interval_seconds: 1 } });
+    fixture = await createModelFixture({
+      drift: { window_seconds: 60, sub_windows: 6, min_samples: 100, compute_interval_seconds: 1 },
+      // Slices, so the segment and variant panels have series to show.
+      modelYaml: '    segments:\n      - { feature: country }\n    variants: { names: [champion, canary, shadow], shadows: [shadow] }\n',
+    });
     sidecar = await startSidecar(fixture.config, {
       ingestListen: { host: '127.0.0.1', port: 0 },
       metricsListen: { host: '127.0.0.1', port: 0 },
@@ -84,12 +99,13 @@ describe.skipIf(!gate.available)('every dashboard query returns data from a live
     ruleFiles = shippedRuleFiles();
     expect(ruleFiles.length).toBeGreaterThan(0);
     prometheus = await startPrometheus({ targets: [new URL(sidecar.metricsUrl).host], targetLabels: { namespace: NAMESPACE }, ruleFiles });
-    await postInBatches(sidecar.ingestUrl, generator.undrifted(300));
+    await postInBatches(sidecar.ingestUrl, variantTraffic(generator.undrifted(450)) as PredictionEvent[]);
     trickle = setInterval(() => {
       inFlight = inFlight.then(sendTrickle).catch((error: unknown) => console.warn(`trickle post failed: ${String(error)}`));
     }, TRICKLE_MS);
     // Drift is decided (and exported) once the window holds min_samples and the drifted share shows.
     await prometheus.waitFor(`mlwatch_feature_drifted{${M},feature="price"} == 1`, (r) => r.length === 1, 30_000);
+    await prometheus.waitFor(`mlwatch_segment_feature_drifted{${M},feature="price"} == 1`, (r) => r.length > 0, 30_000);
     // Two scrapes of the trickle inside the rate window, so rates see it.
     const now = Date.now() / 1000;
     await prometheus.waitFor(`timestamp(mlwatch_model_info{${M}})`, (r) => r.length === 1 && r[0].value > now + 1.5, 10_000);

@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { BASE_EMPLOYMENT_NULL_RATE } from '../../src/demo/credit-model.js';
 import { UNKNOWN_FIELD } from '../../src/demo/faults.js';
-import { DEFAULT_SCHEDULE, driftAt, scheduleProblems, type DriftSchedule } from '../../src/demo/schedule.js';
-import { TrafficGenerator, toNdjson, type PredictionEvent } from '../../src/demo/traffic.js';
+import { DEFAULT_SCHEDULE, PARTNER_CHANNEL, driftAt, scheduleProblems, type DriftSchedule } from '../../src/demo/schedule.js';
+import { CANARY, CANARY_VERSION, TrafficGenerator, toNdjson, type PredictionEvent } from '../../src/demo/traffic.js';
 
 const AT = new Date('2026-11-21T12:00:00Z');
 const N = 5000;
@@ -65,11 +65,40 @@ describe('drift schedule', () => {
   });
 
   it('leaves the other features alone', () => {
+    const notPartner = before.map((e, i) => i).filter((i) => before[i].features.channel !== PARTNER_CHANNEL);
     for (const feature of ['age', 'debt_ratio', 'credit_lines', 'loan_amount', 'country', 'channel', 'has_mortgage']) {
       // debt_ratio and country may carry an injected fault after the switch; compare the rest.
-      const same = before.filter((e, i) => e.features[feature] === after[i].features[feature]).length;
-      expect(same / N, feature).toBeGreaterThan(1 - 2 * DEFAULT_SCHEDULE.fault_rate);
+      const rows = feature === 'loan_amount' ? notPartner : before.map((_, i) => i);
+      const same = rows.filter((i) => before[i].features[feature] === after[i].features[feature]).length;
+      expect(same / rows.length, feature).toBeGreaterThan(1 - 2 * DEFAULT_SCHEDULE.fault_rate);
     }
+  });
+
+  it('multiplies loan amounts of the partner channel only, after the switch (a segment-only drift)', () => {
+    let partners = 0;
+    before.forEach((e, i) => {
+      const drifted = after[i].features.loan_amount;
+      if (e.features.channel !== PARTNER_CHANNEL || typeof drifted !== 'number') return;
+      partners++;
+      expect(drifted).toBe(Math.round((e.features.loan_amount as number) * DEFAULT_SCHEDULE.partner_loan_factor));
+    });
+    expect(partners / N).toBeGreaterThan(0.06); // the partner channel is 8% of applications
+  });
+
+  it('sends the canary share to the canary version, whose scores run high only after the switch', () => {
+    const canary = (events: PredictionEvent[]) => events.filter((e) => e.variant === CANARY);
+    expect(Math.abs(canary(before).length / N - DEFAULT_SCHEDULE.canary_share)).toBeLessThan(0.015);
+    for (const e of [...before, ...after]) expect(e.model_version).toBe(e.variant === CANARY ? CANARY_VERSION : '2.3.0');
+    const undriftedCanary = run(0, { ...DEFAULT_SCHEDULE, canary_share: 0 });
+    // Before the switch the canary scores what the champion would.
+    before.forEach((e, i) => expect(e.prediction.score).toBe(undriftedCanary[i].prediction.score));
+    const logit = (p: number): number => Math.log(p / (1 - p));
+    const championAfter = run(DEFAULT_SCHEDULE.drift_after_seconds, { ...DEFAULT_SCHEDULE, canary_share: 0 });
+    after.forEach((e, i) => {
+      if (e.variant !== CANARY) return;
+      const shift = logit(e.prediction.score) - logit(championAfter[i].prediction.score);
+      if (championAfter[i].prediction.score > 0.001 && championAfter[i].prediction.score < 0.999) expect(shift).toBeCloseTo(DEFAULT_SCHEDULE.canary_logit_shift, 3);
+    });
   });
 
   it('moves the predictions: the model scores the drifted inputs', () => {
@@ -99,10 +128,10 @@ describe('drift schedule', () => {
 
   it('makes events in the public format, and NDJSON one per line', () => {
     const event = before[0];
-    expect(Object.keys(event).sort()).toEqual(['features', 'id', 'latency_ms', 'model_version', 'prediction', 'timestamp']);
+    expect(Object.keys(event).sort()).toEqual(['features', 'id', 'latency_ms', 'model_version', 'prediction', 'timestamp', 'variant']);
     expect(event.id).toBe('demo-1');
     expect(event.timestamp).toBe(AT.toISOString());
-    expect(event.model_version).toBe('2.3.0');
+    expect(event.model_version).toBe(event.variant === CANARY ? CANARY_VERSION : '2.3.0');
     expect(new Set(before.map((e) => e.id)).size).toBe(N);
     const latencies = before.map((e) => e.latency_ms).sort((a, b) => a - b);
     expect(Math.abs(latencies[N / 2] - 20)).toBeLessThan(1);

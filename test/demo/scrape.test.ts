@@ -103,3 +103,26 @@ describe('the demo table', () => {
     expect(second).toContain('unknown fields 1');
   });
 });
+
+describe('the demo table on slices', () => {
+  const SLICED = `mlwatch_variant_prediction_divergence{model="credit",variant="canary",method="psi"} 0.3512
+mlwatch_variant_prediction_divergence{model="credit",variant="canary",method="ks"} 0.2
+mlwatch_segment_feature_drifted{model="credit",segment="channel",segment_value="partner",feature="loan_amount"} 1
+mlwatch_segment_feature_drift{model="credit",segment="channel",segment_value="partner",feature="loan_amount",method="psi"} 1.25
+mlwatch_segment_feature_drifted{model="credit",segment="channel",segment_value="web",feature="income"} 1
+mlwatch_segment_feature_drift{model="credit",segment="channel",segment_value="web",feature="income",method="psi"} 3.5
+mlwatch_segment_feature_drifted{model="credit",segment="channel",segment_value="web",feature="loan_amount"} 0
+mlwatch_segment_feature_drift{model="credit",segment="channel",segment_value="web",feature="loan_amount",method="psi"} 9
+`;
+
+  it('names each variant against the default variant and the segment value drifting most', () => {
+    const reading = readModel(parseExposition(SAMPLE + SLICED), 'credit', ['income']);
+    expect([...reading.variantDivergence]).toEqual([['canary', 0.3512]]);
+    // web/loan_amount has the highest PSI but mlwatch did not judge it drifted; web/income did,
+    // but income drifted over all traffic too (SAMPLE), so it is no segment's own.
+    expect(reading.worstSegment).toEqual({ segment: 'channel', value: 'partner', feature: 'loan_amount', psi: 1.25 });
+    expect(formatTable(reading, null)).toContain('slices: canary vs default variant PSI 0.351 · drifted in segment channel=partner only: loan_amount PSI 1.250');
+    // Without slices the line is left out.
+    expect(formatTable(readModel(parseExposition(SAMPLE), 'credit', ['income']), null)).not.toContain('slices:');
+  });
+});

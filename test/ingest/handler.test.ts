@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/types.js';
 import { createIngestServer } from '../../src/ingest/server.js';
 import { Fleet } from '../../src/monitor/fleet.js';
-import { QUALITY_COUNTERS, Q_VALUES } from '../../src/monitor/layout.js';
+import { Q_VALUES } from '../../src/monitor/layout.js';
 import { REJECT_REASONS, type RejectReason } from '../../src/monitor/rejections.js';
 import { testConfig, testReference } from '../support/synthetic-reference.js';
 
@@ -68,7 +68,7 @@ describe('POST /v1/models/{model}/predictions', () => {
     expect(await res.json()).toEqual({ accepted: 2, rejected: 0, errors: [] });
     res = await post(PATH, [good(4), good(5), good(6)].map((e) => JSON.stringify(e)).join('\n') + '\n', 'application/x-ndjson');
     expect(await res.json()).toEqual({ accepted: 3, rejected: 0, errors: [] });
-    expect(fleet.models[0].monitor.state.versionCounts[0]).toBe(6);
+    expect(fleet.models[0].monitor.state.defaultCell.versionCount(0)).toBe(6);
   });
 
   it('accepts every good event of a mixed batch and reports the bad ones by index and line', async () => {
@@ -85,7 +85,7 @@ describe('POST /v1/models/{model}/predictions', () => {
     expect(answer.errors[2].message).toMatch(/line 7/);
     expect(rejected('invalid_json')).toBe(2);
     expect(rejected('invalid_event')).toBe(1);
-    expect(fleet.models[0].monitor.state.quality[0 * QUALITY_COUNTERS + Q_VALUES]).toBe(3);
+    expect(fleet.models[0].monitor.state.defaultCell.qualityCount(fleet.models[0].monitor.layout.slots[0], Q_VALUES)).toBe(3);
   });
 
   it('lists at most max_reported_errors errors but counts them all', async () => {
@@ -140,7 +140,7 @@ describe('POST /v1/models/{model}/predictions', () => {
     const proto = await post(PATH, '{"features":{"__proto__":{"polluted":true},"price":5},"prediction":0.5}');
     expect(await proto.json()).toEqual({ accepted: 1, rejected: 0, errors: [] });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(fleet.models[0].monitor.state.unknownFields.count).toBe(1);
+    expect(fleet.models[0].monitor.state.defaultCell.unknownFields).toBe(1);
   });
 
   it('answers 404 for an unknown model, echoing the name (bounded, escaped), counted under __other__', async () => {

@@ -11,6 +11,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reference } from '../../src/reference/types.js';
 import { startSidecar, type Sidecar } from '../../src/serve/sidecar.js';
+import { testClock } from '../support/clock.js';
 import {
   DEPLOYED_AT,
   MODEL,
@@ -40,6 +41,9 @@ requireBinary(gate, it);
 
 const MIN_SAMPLES = 100;
 const SUB_WINDOWS = 6;
+/** mlwatch's own drift window; the test empties it by moving the sidecar's clock past it. */
+const DRIFT_WINDOW_SECONDS = 3600;
+const clock = testClock();
 const FEATURES = ['price', 'age', 'country', 'returning'];
 const NUMERIC_METHODS = ['psi', 'jensen_shannon', 'wasserstein_normalized', 'ks'];
 const CATEGORICAL_METHODS = ['psi', 'jensen_shannon', 'chi2_pvalue', 'chebyshev'];
@@ -54,7 +58,7 @@ describe.skipIf(!gate.available)('mlwatch scraped by a real Prometheus', () => {
 
   beforeAll(async () => {
     fixture = await createModelFixture({
-      drift: { window_seconds: 3600, sub_windows: SUB_WINDOWS, min_samples: MIN_SAMPLES, compute_interval_seconds: 1 },
+      drift: { window_seconds: DRIFT_WINDOW_SECONDS, sub_windows: SUB_WINDOWS, min_samples: MIN_SAMPLES, compute_interval_seconds: 1 },
     });
     reference = JSON.parse(await readFile(fixture.referencePath, 'utf8')) as Reference;
     sidecar = await startSidecar(fixture.config, {
@@ -62,6 +66,7 @@ describe.skipIf(!gate.available)('mlwatch scraped by a real Prometheus', () => {
       metricsListen: { host: '127.0.0.1', port: 0 },
       processMetrics: false,
       logger: pino({ level: 'silent' }),
+      clock,
     });
     prometheus = await startPrometheus({ targets: [new URL(sidecar.metricsUrl).host] });
   });
@@ -88,7 +93,7 @@ describe.skipIf(!gate.available)('mlwatch scraped by a real Prometheus', () => {
 
   /** Empties the drift window: one rotation per sub-window. */
   function emptyWindow(): void {
-    for (let i = 0; i < SUB_WINDOWS; i++) sidecar.fleet.models[0].monitor.state.window.rotate();
+    clock.advance(DRIFT_WINDOW_SECONDS * 1000);
   }
 
   describe('counts after a mixed batch', () => {

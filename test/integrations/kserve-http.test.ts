@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Config, ModelConfig } from '../../src/config/types.js';
-import { QUALITY_COUNTERS, Q_MISSING, Q_VALUES } from '../../src/monitor/layout.js';
+import { Q_MISSING, Q_VALUES } from '../../src/monitor/layout.js';
 import { startSidecar, type Sidecar } from '../../src/serve/sidecar.js';
 import { sleep } from '../support/binary-process.js';
 import { categoricalSketch, numericSketch, seededRandom, syntheticReference, testConfig, testModel, testReference } from '../support/synthetic-reference.js';
@@ -96,6 +96,13 @@ async function scrape(): Promise<string> {
   return (await fetch(`${sidecar.metricsUrl}/metrics`)).text();
 }
 
+/** Events a model accepted, over every version. */
+function acceptedOf(state: { model: { versionCount(v: number): number }; versions: { capacity: number } }): number {
+  let total = 0;
+  for (let v = 0; v <= state.versions.capacity; v++) total += state.model.versionCount(v);
+  return total;
+}
+
 describe('KServe inference logger CloudEvents', () => {
   it('pairs a v1 request with its response: list rows by kserve.columns, class indices, latency from ce-time', async () => {
     const [request, response] = fixture('v1-iris.json');
@@ -119,11 +126,11 @@ describe('KServe inference logger CloudEvents', () => {
     expect(events[1]).toMatchObject({ id: `${id}:1`, features: { sepal_length: 6.0, petal_width: 1.6 } });
     // ce-endpoint is empty without a canary: no variant.
     expect(events[0]).not.toHaveProperty('variant');
-    const state = model('iris').monitor.state;
-    expect(state.versionCounts[0]).toBe(2);
-    expect(state.classCounts[1]).toBe(2);
-    expect(state.latency.count).toBe(2);
-    expect(state.latency.sum).toBeCloseTo((2 * latency) / 1000, 8);
+    const cell = model('iris').monitor.state.model;
+    expect(cell.versionCount(0)).toBe(2);
+    expect(cell.classCount(1)).toBe(2);
+    expect(cell.latencyCount).toBe(2);
+    expect(cell.latencySum).toBeCloseTo((2 * latency) / 1000, 8);
   });
 
   it('pairs v2 bodies (one 2-D tensor) and takes model_version from the response', async () => {
@@ -136,7 +143,7 @@ describe('KServe inference logger CloudEvents', () => {
     expect(events.map((e) => (e as { prediction: unknown }).prediction)).toEqual([{ label: 'versicolor' }, { label: 'virginica' }]);
     expect(events[0]).toMatchObject({ id: '5f0c9e3e-7b7c-4bb9-9a8f-3c1e2f7b9d01:0', model_version: 'v3', latency_ms: 12 });
     const m = model('iris-v2').monitor;
-    expect(m.state.versionCounts[m.versions.indexOf('v3')]).toBe(2);
+    expect(m.state.model.versionCount(m.versions.indexOf('v3'))).toBe(2);
   });
 
   it('pairs a response that comes first (MLServer "pd" columns, a canary endpoint as the variant)', async () => {
@@ -155,19 +162,19 @@ describe('KServe inference logger CloudEvents', () => {
       variant: 'canary',
       timestamp: '2026-11-20T10:00:01.000Z',
     })));
-    const state = model('shop').monitor.state;
+    const cell = model('shop').monitor.state.model;
     // The positive-class scores are the predictions: two below the 0.5 threshold, one above.
-    expect([...state.classCounts]).toEqual([2, 1, 0]);
+    expect([0, 1, 2].map((c) => cell.classCount(c))).toEqual([2, 1, 0]);
   });
 
   it('counts binary tensor bodies as unsupported and never reads them', async () => {
-    const before = model('shop').monitor.state.versionCounts.reduce((a, b) => a + b, 0);
+    const before = acceptedOf(model('shop').monitor.state);
     for (const event of fixture('binary-tensor.json')) {
       const answer = await send(event);
       expect(answer.status).toBe(415);
       expect(answer.body.error).toBe('binary_tensor');
     }
-    expect(model('shop').monitor.state.versionCounts.reduce((a, b) => a + b, 0)).toBe(before);
+    expect(acceptedOf(model('shop').monitor.state)).toBe(before);
     expect(await scrape()).toContain('mlwatch_inference_payloads_rejected_total{model="shop",reason="binary_tensor"} 2');
   });
 
@@ -207,14 +214,14 @@ describe('KServe inference logger CloudEvents', () => {
   it('records a request whose response never comes, without a prediction, once the TTL passes', async () => {
     flushPending();
     const [request] = fixture('v1-iris.json');
-    const state = model('iris').monitor.state;
-    const before = state.versionCounts[0];
-    const missingBefore = state.quality[model('iris').monitor.layout.prediction.index * QUALITY_COUNTERS + Q_MISSING];
+    const { state, layout } = model('iris').monitor;
+    const before = state.model.versionCount(0);
+    const missingBefore = state.model.qualityCount(layout.prediction, Q_MISSING);
     await send({ ...request, headers: { ...request.headers, 'ce-id': 'lonely' } });
     expect(await scrape()).toContain('mlwatch_kserve_pending{model="iris"} 1');
     await sleep(3500); // TTL 2 s, swept every second
-    expect(state.versionCounts[0]).toBe(before + 2);
-    expect(state.quality[model('iris').monitor.layout.prediction.index * QUALITY_COUNTERS + Q_MISSING]).toBe(missingBefore + 2);
+    expect(state.model.versionCount(0)).toBe(before + 2);
+    expect(state.model.qualityCount(layout.prediction, Q_MISSING)).toBe(missingBefore + 2);
     const text = await scrape();
     expect(text).toContain('mlwatch_kserve_unpaired_total{model="iris",type="request",reason="ttl"} 1');
     expect(text).toContain('mlwatch_kserve_pending{model="iris"} 0');
@@ -224,7 +231,8 @@ describe('KServe inference logger CloudEvents', () => {
   it('lets the oldest half go when kserve.max_pending is reached, recorded and counted', async () => {
     flushPending();
     const [request] = fixture('v1-iris.json');
-    const values = () => model('iris').monitor.state.quality[0 * QUALITY_COUNTERS + Q_VALUES];
+    const { state, layout } = model('iris').monitor;
+    const values = () => state.model.qualityCount(layout.slots[0], Q_VALUES);
     const before = values();
     for (let i = 0; i < 5; i++) await send({ ...request, headers: { ...request.headers, 'ce-id': `crowd-${i}` } });
     // max_pending 4: the fifth lets crowd-0 go.
@@ -240,7 +248,7 @@ describe('KServe inference logger CloudEvents', () => {
     const as = (e: Recorded): Recorded => ({ ...e, headers: { ...e.headers, 'ce-inferenceservicename': 'iris-requests' } });
     expect((await send(as(request))).body).toEqual({ accepted: 2, rejected: 0, pending: 0, errors: [] });
     expect((await send(as(response))).body).toEqual({ accepted: 0, rejected: 0, pending: 0, errors: [] });
-    expect(model('iris-requests').monitor.state.versionCounts[0]).toBe(2);
+    expect(model('iris-requests').monitor.state.model.versionCount(0)).toBe(2);
   });
 
   it('requires the ingest bearer token when one is configured (KServe cannot send one: see docs/kubernetes.md)', async () => {

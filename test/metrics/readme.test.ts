@@ -62,9 +62,16 @@ describe('README', () => {
       });
       try {
         // Drifted traffic with faults (unseen categories, type errors, unknown fields), from
-        // more versions than max_versions, so every bounded label set is filled.
+        // more versions than max_versions in every variant (an unknown one included), and at
+        // least min_samples events in every segment value (an unseen and a missing channel
+        // included), so every bounded label set is filled.
         const generator = new TrafficGenerator({ seed: 1, schedule: { ...DEFAULT_SCHEDULE, drift_after_seconds: 0, fault_rate: 0.2 } });
-        const events: PredictionEvent[] = Array.from({ length: 2000 }, (_, i) => ({ ...generator.next(60, new Date()), model_version: `v${i % 10}` }));
+        const events: PredictionEvent[] = Array.from({ length: 2000 }, (_, i) => {
+          const event = { ...generator.next(60, new Date()), model_version: `v${i % 10}`, variant: ['champion', 'canary', 'beta'][i % 3] };
+          if (i % 20 === 0) event.features = { ...event.features, channel: null };
+          if (i % 20 === 1) event.features = { ...event.features, channel: 'fax' };
+          return event;
+        });
         const extra = [{ features: { country: 'ZZ', channel: 'fax', has_mortgage: 'maybe' }, prediction: { score: 0.3 } }];
         const response = await fetch(`${sidecar.ingestUrl}/v1/models/${model.name}/predictions`, {
           method: 'POST',
@@ -78,6 +85,11 @@ describe('README', () => {
         const series = scrape.split('\n').filter((line) => line.startsWith('mlwatch_'));
         expect(series.some((s) => s.startsWith('mlwatch_feature_drift{'))).toBe(true);
         expect(series.filter((s) => s.startsWith('mlwatch_predictions_total{'))).toHaveLength(model.max_versions + 1);
+        // Every variant (the unknown one as __other__) with every version label, every segment value with drift.
+        const variants = model.variants.names.length + 1;
+        expect(series.filter((s) => s.startsWith('mlwatch_variant_predictions_total{'))).toHaveLength(variants * (model.max_versions + 1));
+        const channels = series.filter((s) => s.startsWith('mlwatch_segment_drifted_features_ratio{'));
+        expect(channels.map((s) => /segment_value="([^"]*)"/.exec(s)?.[1]).sort()).toEqual(['__missing__', '__other__', 'branch', 'mobile', 'partner', 'web']);
         expect(series.length).toBe(Number(stated?.[1]));
       } finally {
         await sidecar.close();

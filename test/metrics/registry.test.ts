@@ -13,7 +13,7 @@ import { countBins, normal, seededRandom, testConfig, testReference } from '../s
 const silent = pino({ level: 'silent' });
 
 function fleetWithTraffic(events = 400, shift = 0) {
-  const fleet = new Fleet(testConfig(), new Map([['shop', testReference()]]));
+  const fleet = new Fleet(testConfig(), new Map([['shop', testReference()]]), () => 1_000_000);
   const monitor = fleet.models[0].monitor;
   const random = seededRandom(1);
   const prices: number[] = [];
@@ -79,7 +79,7 @@ describe('MetricsRegistry', () => {
 
   it('exports drift once computed, and only above min_samples', async () => {
     const { fleet } = fleetWithTraffic(400, 30);
-    fleet.computeAllDrift(1000);
+    fleet.computeAllDrift();
     const s = samples(await new MetricsRegistry(createCollectors(fleet), silent, { processMetrics: false }).render());
     const psi = s.get('mlwatch_feature_drift{model="shop",feature="price",method="psi"}')!;
     expect(psi).toBeGreaterThan(0.2);
@@ -129,8 +129,10 @@ describe('MetricsRegistry', () => {
     for (const def of Object.values(METRICS)) {
       expect(def.name).toMatch(/^mlwatch_[a-z0-9_]+$/);
       expect(def.name.endsWith('_total')).toBe(def.type === 'counter');
-      // type: request or response, the two kinds of KServe logger CloudEvent (a fixed pair).
-      for (const label of def.labels) expect(['model', 'feature', 'category', 'class', 'method', 'reason', 'version', 'le', 'lower', 'upper', 'collector', 'type']).toContain(label);
+      // type: request or response, the two kinds of KServe logger CloudEvent (a fixed pair);
+      // variant, segment, segment_value: the configured slices.
+      const allowed = ['model', 'feature', 'category', 'class', 'method', 'reason', 'version', 'le', 'lower', 'upper', 'collector', 'type', 'variant', 'segment', 'segment_value'];
+      for (const label of def.labels) expect(allowed).toContain(label);
     }
   });
 });

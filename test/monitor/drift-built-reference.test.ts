@@ -62,7 +62,7 @@ describe('KS and W1 from a built reference sketch vs exact two-sample values', (
       const r = seededRandom(c.name.length * 7919);
       const window = Array.from({ length: WINDOW }, () => c.draw(r));
       for (const features of window) monitor.record({ features });
-      const result = drift.compute(monitor.state.window, 1000);
+      const result = drift.compute(monitor.state.defaultCell, 1000);
       for (const [slot, name, training] of [[0, 'income', income], [1, 'price', price]] as const) {
         const live = window.map((e) => e[name]);
         const [, , wn, ks] = result.scores.subarray(slot * METHODS_PER_SLOT, (slot + 1) * METHODS_PER_SLOT);

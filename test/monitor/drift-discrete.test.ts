@@ -42,7 +42,7 @@ describe('KS and W1/std on discrete and tie-heavy data, reference build → reco
       const monitor = new ModelMonitor(model, reference, [1]);
       const drift = new DriftComputer(monitor.layout, model.drift);
       for (const x of expandSample(c.window)) expect(monitor.record({ features: { x }, prediction: 0.5 })).toBeNull();
-      const result = drift.compute(monitor.state.window, 1000);
+      const result = drift.compute(monitor.state.defaultCell, 1000);
       const [, , wn, ks] = result.scores.subarray(0, METHODS_PER_SLOT);
       const ksExact = c.expected.ks.value;
       const wnExact = c.expected.wasserstein_normalized.value;

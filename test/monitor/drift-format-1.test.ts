@@ -9,6 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_MAX_CELLS, DEFAULT_VARIANT_PAIRING } from '../../src/config/defaults.js';
 import type { ModelConfig } from '../../src/config/types.js';
 import { DriftComputer, METHODS_PER_SLOT, methodsOf } from '../../src/monitor/drift.js';
 import { ModelMonitor } from '../../src/monitor/model-monitor.js';
@@ -25,6 +26,9 @@ interface Window {
   scores: number[];
 }
 const fixture = JSON.parse(readFileSync(new URL('window.json', FIXTURE), 'utf8')) as Window;
+// The fixture's config predates slices: no segments, no variants.
+const sliceDefaults: Pick<ModelConfig, 'segments' | 'variants' | 'max_cells'> = { segments: [], variants: { names: [], shadows: [], ...DEFAULT_VARIANT_PAIRING }, max_cells: DEFAULT_MAX_CELLS };
+fixture.model = Object.assign(sliceDefaults, fixture.model);
 
 function scoresOf(reference: Reference): Float64Array {
   const monitor = new ModelMonitor(fixture.model, reference, [1]);
@@ -33,7 +37,7 @@ function scoresOf(reference: Reference): Float64Array {
   events.amount.forEach((amount, i) => {
     expect(monitor.record({ features: { amount, visits: events.visits[i], city: events.city[i] }, prediction: events.prediction[i] })).toBeNull();
   });
-  return drift.compute(monitor.state.window, 0).scores;
+  return drift.compute(monitor.state.defaultCell, 0).scores;
 }
 
 function populationStd(values: number[]): number {

@@ -32,7 +32,7 @@ function psiOf(reference: Reference, window: number[]): number {
   const monitor = new ModelMonitor(model, reference, [1]);
   const drift = new DriftComputer(monitor.layout, model.drift);
   for (const x of window) monitor.record({ features: { x }, prediction: 0.5 });
-  return drift.compute(monitor.state.window, 0).scores[0];
+  return drift.compute(monitor.state.defaultCell, 0).scores[0];
 }
 
 const FORMULA = (0.05 - PSI_EPSILON) * Math.log(0.05 / PSI_EPSILON) + (0.05 - 0.1) * Math.log(0.05 / 0.1);

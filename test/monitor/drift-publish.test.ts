@@ -1,4 +1,4 @@
-// What a drift computation publishes: a computation that throws halfway leaves the previous
+// What a drift computation publishes (times are Unix ms; the results say seconds): a computation that throws halfway leaves the previous
 // result whole (scratch, then swap) and counts a failure; the noise levels and the prediction's
 // decision are exported with the scores, at min_samples and only for a reference that has
 // noise levels; a reference without them (format_version 1) still loads and decides on the
@@ -56,28 +56,28 @@ describe('a drift computation that throws halfway', () => {
     const fleet = fleetOf(testReference());
     const m = fleet.models[0];
     send(fleet, 300, 0, 1);
-    fleet.computeDrift(m, 1000);
-    const before = { scores: Float64Array.from(m.drift.result.scores), drifted: Float64Array.from(m.drift.result.drifted) };
+    fleet.computeDrift(m, 1000_000);
+    const before = { scores: Float64Array.from(m.monitor.state.model.drift.scores), drifted: Float64Array.from(m.monitor.state.model.drift.drifted) };
     // New traffic would change price's scores (slot 0, computed first)...
     send(fleet, 300, 30, 2);
     // ...but country (slot 1) fails: its reference no longer matches its bins.
     const country = m.monitor.layout.slots[1] as CategoricalSlot;
     const counts = country.referenceCounts;
     country.referenceCounts = new Float64Array(1);
-    expect(() => fleet.computeDrift(m, 1010)).toThrow(RangeError);
+    expect(() => fleet.computeDrift(m, 1010_000)).toThrow(RangeError);
     expect(m.drift.failures).toBe(1);
-    expect(Array.from(m.drift.result.scores)).toEqual(Array.from(before.scores));
-    expect(Array.from(m.drift.result.drifted)).toEqual(Array.from(before.drifted));
-    expect(m.drift.result.computedAt).toBe(1000);
+    expect(Array.from(m.monitor.state.model.drift.scores)).toEqual(Array.from(before.scores));
+    expect(Array.from(m.monitor.state.model.drift.drifted)).toEqual(Array.from(before.drifted));
+    expect(m.monitor.state.model.drift.computedAt).toBe(1000);
     const scraped = samples(await new MetricsRegistry(createCollectors(fleet), silent, { processMetrics: false }).render());
     expect(scraped.get('mlwatch_drift_compute_failures_total{model="shop"}')).toBe(1);
     expect(scraped.get('mlwatch_drift_last_computed_timestamp_seconds{model="shop"}')).toBe(1000);
     expect(scraped.get('mlwatch_feature_drift{model="shop",feature="price",method="psi"}')).toBe(before.scores[0]);
 
     country.referenceCounts = counts;
-    fleet.computeDrift(m, 1020);
-    expect(m.drift.result.computedAt).toBe(1020);
-    expect(m.drift.result.scores[0]).not.toBe(before.scores[0]);
+    fleet.computeDrift(m, 1020_000);
+    expect(m.monitor.state.model.drift.computedAt).toBe(1020);
+    expect(m.monitor.state.model.drift.scores[0]).not.toBe(before.scores[0]);
     expect(m.drift.failures).toBe(1);
   });
 });
@@ -87,13 +87,13 @@ describe('noise levels and decisions in /metrics', () => {
     const fleet = fleetOf(withNoise);
     const m = fleet.models[0];
     send(fleet, 30, 0, 3);
-    fleet.computeAllDrift(1000);
+    fleet.computeAllDrift(1000_000);
     let scraped = samples(await new MetricsRegistry(createCollectors(fleet), silent, { processMetrics: false }).render());
     // Below min_samples (50): no scores, no noise, no decisions.
     expect([...scraped.keys()].filter((k) => /drift_noise|_drifted\{|_drift\{/.test(k))).toEqual([]);
 
     send(fleet, 170, 0, 4);
-    fleet.computeAllDrift(1010);
+    fleet.computeAllDrift(1010_000);
     scraped = samples(await new MetricsRegistry(createCollectors(fleet), silent, { processMetrics: false }).render());
     const noise = [...scraped.keys()].filter((k) => k.startsWith('mlwatch_feature_drift_noise{') || k.startsWith('mlwatch_prediction_drift_noise{'));
     expect(noise).toHaveLength(4 * 4);
@@ -101,7 +101,7 @@ describe('noise levels and decisions in /metrics', () => {
     const thresholds = m.monitor.model.drift.thresholds;
     for (const slot of layout.slots) {
       const isPrediction = slot === layout.prediction;
-      const n = m.drift.result.samples[slot.index];
+      const n = m.monitor.state.model.drift.samples[slot.index];
       expect(n).toBe(200);
       const methods = slot.kind === 'numeric' ? ['psi', 'jensen_shannon', 'wasserstein_normalized', 'ks'] : ['psi', 'jensen_shannon', 'chi2_pvalue', 'chebyshev'];
       methods.forEach((method, k) => {
@@ -116,7 +116,7 @@ describe('noise levels and decisions in /metrics', () => {
       const decision = m.monitor.model.drift.decision_method[slot.kind];
       const k = methods.indexOf(decision);
       const at = slot.index * METHODS_PER_SLOT + k;
-      const drifted = isDrift(decision, m.drift.result.scores[at], thresholds[decision], m.drift.result.noise[at]) ? 1 : 0;
+      const drifted = isDrift(decision, m.monitor.state.model.drift.scores[at], thresholds[decision], m.monitor.state.model.drift.noise[at]) ? 1 : 0;
       const name = isPrediction ? 'mlwatch_prediction_drifted{model="shop"}' : `mlwatch_feature_drifted{model="shop",feature="${slot.name}"}`;
       expect(scraped.get(name), name).toBe(drifted);
     }
@@ -128,15 +128,15 @@ describe('noise levels and decisions in /metrics', () => {
     const fleet = fleetOf(reference);
     const m = fleet.models[0];
     send(fleet, 200, 0, 5);
-    fleet.computeAllDrift(1000);
+    fleet.computeAllDrift(1000_000);
     const scraped = samples(await new MetricsRegistry(createCollectors(fleet), silent, { processMetrics: false }).render());
     expect([...scraped.keys()].filter((k) => k.includes('drift_noise'))).toEqual([]);
     expect(scraped.get('mlwatch_prediction_drifted{model="shop"}')).toBeDefined();
     const thresholds = m.monitor.model.drift.thresholds;
-    const { scores } = m.drift.result;
+    const { scores } = m.monitor.state.model.drift;
     // price decides on PSI (testModel's decision method) against 0.2 alone.
     expect(scraped.get('mlwatch_feature_drifted{model="shop",feature="price"}')).toBe(scores[0] >= thresholds.psi ? 1 : 0);
-    expect(Array.from(m.drift.result.noise).every(Number.isNaN)).toBe(true);
+    expect(Array.from(m.monitor.state.model.drift.noise).every(Number.isNaN)).toBe(true);
   });
 
   it('serve loads a format_version 1 reference from its file and logs the warning at start-up', async () => {

@@ -110,7 +110,7 @@ describe('drift from the window', () => {
       const r = seededRandom(5);
       const window = Array.from({ length: 3000 }, () => normal(r, 100 + shift, 15) * scale);
       for (const price of window) monitor.record({ features: { price } });
-      const result = drift.compute(monitor.state.window, 1000);
+      const result = drift.compute(monitor.state.defaultCell, 1000);
       const slot = monitor.layout.slots[0] as NumericSlot;
       const [psi, js, wn, ks] = result.scores.subarray(0, METHODS_PER_SLOT);
       const edges = Array.from(slot.coarseEdges);
@@ -133,7 +133,7 @@ describe('drift from the window', () => {
     const r = seededRandom(9);
     const window = Array.from({ length: 1000 }, () => pick(r, ['DE', 'FR', 'FR', 'US', 'XX']));
     for (const country of window) monitor.record({ features: { country } });
-    const result = drift.compute(monitor.state.window, 1000);
+    const result = drift.compute(monitor.state.defaultCell, 1000);
     const slot = monitor.layout.slots[1];
     if (slot.kind !== 'categorical') throw new Error('country is categorical');
     const bins = slot.categories;
@@ -160,12 +160,12 @@ describe('drift from the window', () => {
   it('exports nothing below min_samples, and the share counts only judged features', () => {
     const { monitor, drift } = setup(100);
     for (let i = 0; i < 99; i++) monitor.record({ features: { price: 100, country: 'DE' } });
-    let result = drift.compute(monitor.state.window, 1);
+    let result = drift.compute(monitor.state.defaultCell, 1);
     expect(Number.isNaN(result.scores[0])).toBe(true);
     expect(Number.isNaN(result.drifted[0])).toBe(true);
     expect(Number.isNaN(result.driftedShare)).toBe(true);
     monitor.record({ features: { price: 100, country: 'DE' } });
-    result = drift.compute(monitor.state.window, 2);
+    result = drift.compute(monitor.state.defaultCell, 2);
     expect(Number.isNaN(result.scores[0])).toBe(false);
     // price constant at 100 and country all DE: both drift against the reference; returning has no values.
     expect(result.drifted[0]).toBe(1);

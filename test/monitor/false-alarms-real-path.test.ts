@@ -37,7 +37,7 @@ function driftedCounts(n: number, draw: () => Event): number[][] {
     for (let i = 0; i < n; i++) monitor.record(draw());
     DECISIONS.forEach((decision_method, d) => {
       const drift = new DriftComputer(monitor.layout, { ...bed.model.drift, decision_method });
-      const result = drift.compute(monitor.state.window, 1);
+      const result = drift.compute(monitor.state.defaultCell, 1);
       // NaN: fewer than min_samples values (a nullable feature), not judged.
       for (let s = 0; s < counts[d].length; s++) if (result.drifted[s] === 1) counts[d][s]++;
     });

@@ -82,7 +82,7 @@ describe('threshold alone, the credit example through the real path (200 bootstr
       const monitor = new ModelMonitor(bed.model, bed.reference, [1]);
       const drift = new DriftComputer(monitor.layout, bed.model.drift);
       for (let i = 0; i < n; i++) monitor.record(bed.events[Math.floor(random() * bed.events.length)]);
-      const { scores } = drift.compute(monitor.state.window, 1);
+      const { scores } = drift.compute(monitor.state.defaultCell, 1);
       const any = { psi: false, js: false, w1: false, ks: false };
       for (const slot of monitor.layout.slots.slice(0, monitor.layout.featureCount)) {
         if (slot.kind !== 'numeric') continue;

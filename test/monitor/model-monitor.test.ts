@@ -2,12 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NON_FINITE_MARKERS } from '../../src/ingest/tolerant-json.js';
 import {
-  QUALITY_COUNTERS,
   Q_MISSING,
   Q_NON_FINITE,
   Q_OUT_OF_RANGE,
   Q_TYPE_ERRORS,
   Q_VALUES,
+  slotBinsOf,
+  slotOffsetsOf,
 } from '../../src/monitor/layout.js';
 import { ModelMonitor } from '../../src/monitor/model-monitor.js';
 import type { Reference } from '../../src/reference/types.js';
@@ -41,7 +42,7 @@ function monitorFor(model = testModel()): ModelMonitor {
 }
 
 function quality(monitor: ModelMonitor, slot: number, counter: number): number {
-  return monitor.state.quality[slot * QUALITY_COUNTERS + counter];
+  return monitor.state.defaultCell.qualityCount(monitor.layout.slots[slot], counter);
 }
 
 describe('ModelMonitor quality checks', () => {
@@ -66,7 +67,7 @@ describe('ModelMonitor quality checks', () => {
     expect([Q_VALUES, Q_MISSING, Q_TYPE_ERRORS, Q_OUT_OF_RANGE].map((q) => quality(m, 1, q))).toEqual([4, 0, 2, 1]);
     // returning: true, false; missing null + absent; type errors 'yes', 1
     expect([Q_VALUES, Q_MISSING, Q_TYPE_ERRORS].map((q) => quality(m, 2, q))).toEqual([2, 2, 2]);
-    expect(m.state.unknownFields.count).toBe(2);
+    expect(m.state.defaultCell.unknownFields).toBe(2);
   });
 
   it('rejects malformed envelopes and records nothing of them', () => {
@@ -77,15 +78,15 @@ describe('ModelMonitor quality checks', () => {
       { features: {}, model_version: 2 }, { features: {}, id: {} }, { features: {}, timestamp: [] },
     ];
     for (const e of bad) expect(typeof m.record(e)).toBe('string');
-    expect(m.state.quality.every((v) => v === 0)).toBe(true);
-    expect(m.state.versionCounts.every((v) => v === 0)).toBe(true);
+    expect(m.state.defaultCell.quality.every((v) => v === 0)).toBe(true);
+    expect(m.state.defaultCell.versionCounts.every((v) => v === 0)).toBe(true);
   });
 
   it('keeps __proto__ keys as unknown fields and never touches prototypes', () => {
     const m = monitorFor();
     const event = JSON.parse('{"features":{"__proto__":{"price":1},"price":3},"prediction":0.1}');
     expect(m.record(event)).toBeNull();
-    expect(m.state.unknownFields.count).toBe(1);
+    expect(m.state.defaultCell.unknownFields).toBe(1);
     expect(quality(m, 0, Q_VALUES)).toBe(1);
     expect(({} as Record<string, unknown>).price).toBeUndefined();
   });
@@ -93,7 +94,7 @@ describe('ModelMonitor quality checks', () => {
   it('folds versions beyond max_versions into __other__', () => {
     const m = monitorFor(testModel({ max_versions: 3 }));
     for (const v of ['1.0.0', 'a', 'b', 'c', 'd', undefined, '__other__']) m.record({ features: {}, model_version: v });
-    expect(Array.from(m.state.versionCounts)).toEqual([2, 1, 1, 3]);
+    expect(Array.from(m.state.defaultCell.versionCounts)).toEqual([2, 1, 1, 3]);
     expect([0, 1, 2, 3].map((i) => m.versions.nameOf(i))).toEqual(['1.0.0', 'a', 'b', '__other__']);
   });
 
@@ -101,8 +102,9 @@ describe('ModelMonitor quality checks', () => {
     const m = monitorFor();
     for (const ms of [5, 10, 50, 2000]) m.record({ features: {}, latency_ms: ms });
     // bounds 0.01, 0.1, 1 s: 5 ms and 10 ms (upper-inclusive), 50 ms, none, 2 s in +Inf
-    expect(Array.from(m.state.latencyBuckets)).toEqual([2, 1, 0, 1]);
-    expect(m.state.latency.sum).toBeCloseTo(2.065, 12);
+    expect(Array.from(m.state.defaultCell.latencyBuckets)).toEqual([2, 1, 0, 1]);
+    expect(m.state.defaultCell.latencySum).toBeCloseTo(2.065, 12);
+    expect(m.state.defaultCell.latencyCount).toBe(4);
   });
 
   it('quality counters partition the events for any feature values (property)', () => {
@@ -123,8 +125,7 @@ describe('ModelMonitor quality checks', () => {
         for (let slot = 0; slot < 3; slot++) {
           const total = [Q_VALUES, Q_MISSING, Q_TYPE_ERRORS, Q_NON_FINITE].reduce((a, q) => a + quality(m, slot, q), 0);
           expect(total).toBe(rows.length);
-          const layout = m.layout.slots[slot];
-          const binned = m.state.bins.subarray(layout.binOffset, layout.binOffset + layout.binCount).reduce((a, b) => a + b, 0);
+          const binned = m.state.defaultCell.slotBins(m.layout.slots[slot]).reduce((a, b) => a + b, 0);
           expect(binned).toBe(quality(m, slot, Q_VALUES));
         }
       }),
@@ -142,8 +143,9 @@ describe('ModelMonitor bins and window', () => {
     const slot = m.layout.slots[0];
     if (slot.kind !== 'numeric') throw new Error('price is numeric');
     const expected = countBins(values, Array.from(slot.fineEdges));
-    expect(Array.from(m.state.bins.subarray(slot.binOffset, slot.binOffset + slot.binCount))).toEqual(expected);
-    expect(Array.from(m.state.window.current.subarray(slot.binOffset, slot.binOffset + slot.binCount))).toEqual(expected);
+    const cell = m.state.defaultCell;
+    expect(Array.from(cell.slotBins(slot))).toEqual(expected);
+    expect(Array.from(slotBinsOf(cell.window.current, slot))).toEqual(expected);
     // Within-bin offsets: per fine bin, Σ (value - the bin's lower edge; edges[0] for bin 0).
     const edges = Array.from(slot.fineEdges);
     const offsets = expected.map(() => 0);
@@ -151,34 +153,37 @@ describe('ModelMonitor bins and window', () => {
       const bin = countBins([v], edges).indexOf(1);
       offsets[bin] += v - edges[bin === 0 ? 0 : bin - 1];
     }
-    const recorded = m.state.window.current.subarray(slot.offsetsAt, slot.offsetsAt + slot.binCount);
+    const recorded = slotOffsetsOf(cell.window.current, slot);
     offsets.forEach((offset, bin) => expect(recorded[bin]).toBeCloseTo(offset, 6));
     // Coarse bins are unions of fine bins: summing the fine ranges equals binning by coarse edges.
-    const coarseExpected = countBins(values, Array.from(slot.coarseEdges));
-    let f = slot.binOffset;
-    const coarse = Array.from(slot.coarseEnd, (end) => {
-      let sum = 0;
-      for (; f < slot.binOffset + end; f++) sum += m.state.bins[f];
-      return sum;
-    });
-    expect(coarse).toEqual(coarseExpected);
+    const coarse = new Float64Array(slot.coarseEnd.length);
+    cell.coarseCountsInto(slot, coarse);
+    expect(Array.from(coarse)).toEqual(countBins(values, Array.from(slot.coarseEdges)));
   });
 
-  it('forgets a sub-window per rotation and is empty after a full turn', () => {
-    const m = monitorFor();
-    const window = m.state.window;
+  it('keeps a value while its time bucket is within the window, and forgets it after', () => {
+    const start = 1_000_000_000_000;
+    const model = testModel();
+    const m = new ModelMonitor(model, makeReference(model), [0.01, 0.1, 1], start);
+    const window = m.state.defaultCell.window;
+    const bucketMs = window.bucketMs;
+    expect(bucketMs).toBe((model.drift.window_seconds * 1000) / model.drift.sub_windows);
     m.record({ features: { price: 100 } });
     const sum = new Float64Array(window.width);
+    const binned = (): number => sum.slice(0, m.layout.totalBins).reduce((a, b) => a + b, 0);
     window.sumInto(sum);
-    expect(sum.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
-    for (let i = 0; i < window.subWindowCount - 1; i++) window.rotate();
+    expect(binned()).toBeGreaterThan(0);
+    // Up to the last bucket that still holds it, then gone.
+    m.state.advance(start + (window.count - 1) * bucketMs);
     window.sumInto(sum);
-    expect(sum.slice(0, m.layout.totalBins).reduce((a, b) => a + b, 0)).toBe(1);
-    window.rotate();
+    expect(binned()).toBe(1);
+    m.state.advance(start + window.count * bucketMs);
     window.sumInto(sum);
     expect(sum.every((v) => v === 0)).toBe(true);
-    // The cumulative bins are untouched by rotation.
-    expect(m.state.bins.reduce((a, b) => a + b, 0)).toBe(1);
+    // A clock that goes back leaves the window alone; the cumulative bins never forget.
+    m.state.advance(start);
+    expect(window.currentBucket).toBe(window.bucketOf(start + window.count * bucketMs));
+    expect(m.state.defaultCell.bins.reduce((a, b) => a + b, 0)).toBe(1);
   });
 });
 
@@ -190,7 +195,7 @@ describe('ModelMonitor predictions', () => {
     const p = m.layout.prediction.index;
     // classes [no, yes, __other__]: 0.9→yes, 0.2→no, yes, 0.7→yes, 0.2→no, no, maybe→other,
     // and a bare string is a label, so '0.5' is an unknown class (no silent coercion to a score)
-    expect(Array.from(m.state.classCounts)).toEqual([3, 3, 2]);
+    expect(Array.from(m.state.defaultCell.classCounts)).toEqual([3, 3, 2]);
     expect(quality(m, p, Q_VALUES)).toBe(5); // scores 0.9, 0.2, 0.7, 0.2, 0.5
     expect(quality(m, p, Q_MISSING)).toBe(2);
     expect(quality(m, p, Q_TYPE_ERRORS)).toBe(0);
@@ -207,7 +212,7 @@ describe('ModelMonitor predictions', () => {
       m.record({ features: {}, prediction });
     }
     const p = m.layout.prediction.index;
-    expect(Array.from(m.state.classCounts)).toEqual([2, 1, 1, 1]);
+    expect(Array.from(m.state.defaultCell.classCounts)).toEqual([2, 1, 1, 1]);
     expect(quality(m, p, Q_VALUES)).toBe(5);
     expect(quality(m, p, Q_OUT_OF_RANGE)).toBe(1);
     expect(quality(m, p, Q_TYPE_ERRORS)).toBe(2);
@@ -220,6 +225,6 @@ describe('ModelMonitor predictions', () => {
     const p = m.layout.prediction.index;
     expect(quality(m, p, Q_VALUES)).toBe(3);
     expect(quality(m, p, Q_TYPE_ERRORS)).toBe(1);
-    expect(m.state.sums[p]).toBeCloseTo(3.8, 12);
+    expect(m.state.defaultCell.valueSum(m.layout.prediction)).toBeCloseTo(3.8, 12);
   });
 });

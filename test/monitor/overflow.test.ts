@@ -5,7 +5,7 @@
 // them NaN, and the window's Wasserstein was +Inf.
 import { describe, expect, it } from 'vitest';
 import { DriftComputer, METHODS_PER_SLOT, NUMERIC_METHODS } from '../../src/monitor/drift.js';
-import { QUALITY_COUNTERS, Q_NON_FINITE, Q_OUT_OF_RANGE, Q_VALUES } from '../../src/monitor/layout.js';
+import { Q_NON_FINITE, Q_OUT_OF_RANGE, Q_VALUES } from '../../src/monitor/layout.js';
 import { ModelMonitor } from '../../src/monitor/model-monitor.js';
 import { testModel, testReference } from '../support/synthetic-reference.js';
 
@@ -28,7 +28,8 @@ function sum(values: ArrayLike<number>, from = 0, to = values.length): number {
 describe('overflowing numbers', () => {
   it('count as non-finite for features, prediction and latency, and stay out of sums, bins and windows', () => {
     const { monitor, drift } = setup();
-    const { state, layout } = monitor;
+    const { layout } = monitor;
+    const state = monitor.state.defaultCell;
     for (let i = 0; i < 20; i++) expect(monitor.record(event(String(90 + i), '0.5', '3'))).toBeNull();
     // The numeric slots' bins: price and the score (the categorical ones do take these events).
     const numeric = [layout.slots[0], layout.prediction];
@@ -36,31 +37,31 @@ describe('overflowing numbers', () => {
     const binsBefore = binsOf(state.bins);
     const windowBefore = binsOf(state.window.current);
     const sumsBefore = Array.from(state.sums);
-    const latencySumBefore = state.latency.sum;
+    const latencySumBefore = state.latencySum;
 
     expect(monitor.record(event('1e999', '1e999', '1e999'))).toBeNull();
     expect(monitor.record(event('-1e999', '-1e999', '-1e999'))).toBeNull();
 
-    const price = layout.slots[0].index * QUALITY_COUNTERS;
-    const prediction = layout.prediction.index * QUALITY_COUNTERS;
-    expect(state.quality[price + Q_NON_FINITE]).toBe(2);
-    expect(state.quality[price + Q_VALUES]).toBe(20);
-    expect(state.quality[price + Q_OUT_OF_RANGE]).toBe(0);
-    expect(state.quality[prediction + Q_NON_FINITE]).toBe(2);
-    expect(state.quality[prediction + Q_VALUES]).toBe(20);
-    expect(state.latency.nonFinite).toBe(2);
-    expect(state.latency.count).toBe(20);
-    expect(state.latency.sum).toBe(latencySumBefore);
+    const price = layout.slots[0];
+    const prediction = layout.prediction;
+    expect(state.qualityCount(price, Q_NON_FINITE)).toBe(2);
+    expect(state.qualityCount(price, Q_VALUES)).toBe(20);
+    expect(state.qualityCount(price, Q_OUT_OF_RANGE)).toBe(0);
+    expect(state.qualityCount(prediction, Q_NON_FINITE)).toBe(2);
+    expect(state.qualityCount(prediction, Q_VALUES)).toBe(20);
+    expect(state.nonFiniteLatencies).toBe(2);
+    expect(state.latencyCount).toBe(20);
+    expect(state.latencySum).toBe(latencySumBefore);
     expect(Array.from(state.sums)).toEqual(sumsBefore);
     expect(binsOf(state.bins)).toEqual(binsBefore);
     expect(binsOf(state.window.current)).toEqual(windowBefore);
     // Both events are still accepted: they count as predictions.
     expect(sum(state.versionCounts)).toBe(22);
 
-    drift.compute(state.window, Date.now() / 1000);
+    drift.compute(state, Date.now() / 1000);
     for (let m = 0; m < NUMERIC_METHODS.length; m++) {
-      expect(Number.isFinite(drift.result.scores[0 * METHODS_PER_SLOT + m])).toBe(true);
-      expect(Number.isFinite(drift.result.scores[layout.prediction.index * METHODS_PER_SLOT + m])).toBe(true);
+      expect(Number.isFinite(state.drift.scores[0 * METHODS_PER_SLOT + m])).toBe(true);
+      expect(Number.isFinite(state.drift.scores[layout.prediction.index * METHODS_PER_SLOT + m])).toBe(true);
     }
   });
 
@@ -69,8 +70,8 @@ describe('overflowing numbers', () => {
     for (const marker of ['\u0000NaN', '\u0000Infinity', '\u0000-Infinity']) {
       expect(monitor.record({ features: { price: 1 }, prediction: 0.5, latency_ms: marker })).toBeNull();
     }
-    expect(monitor.state.latency.nonFinite).toBe(3);
-    expect(monitor.state.latency.count).toBe(0);
+    expect(monitor.state.defaultCell.nonFiniteLatencies).toBe(3);
+    expect(monitor.state.defaultCell.latencyCount).toBe(0);
     expect(monitor.record({ features: {}, latency_ms: -1 })).toMatch(/latency_ms/);
     expect(monitor.record({ features: {}, latency_ms: '3' })).toMatch(/latency_ms/);
   });
@@ -78,6 +79,6 @@ describe('overflowing numbers', () => {
   it('does not let an infinite score pick the class of a binary model', () => {
     const { monitor } = setup();
     monitor.record(event('100', '1e999', '1'));
-    expect(Array.from(monitor.state.classCounts)).toEqual([0, 0, 0]);
+    expect(Array.from(monitor.state.defaultCell.classCounts)).toEqual([0, 0, 0]);
   });
 });

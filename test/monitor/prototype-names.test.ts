@@ -3,7 +3,7 @@
 // and does not hide an unknown field. Present, it reads as the event's own value.
 import { describe, expect, it } from 'vitest';
 import { compileFeatureReader } from '../../src/monitor/feature-reader.js';
-import { QUALITY_COUNTERS, Q_MISSING, Q_TYPE_ERRORS, Q_VALUES } from '../../src/monitor/layout.js';
+import { Q_MISSING, Q_TYPE_ERRORS, Q_VALUES } from '../../src/monitor/layout.js';
 import { ModelMonitor } from '../../src/monitor/model-monitor.js';
 import type { FeatureConfig } from '../../src/config/types.js';
 import { numericSketch, seededRandom, syntheticReference, testModel } from '../support/synthetic-reference.js';
@@ -32,14 +32,15 @@ describe('features named like Object.prototype members', () => {
     const monitor = new ModelMonitor(model, reference, [1]);
     expect(monitor.record(JSON.parse('{"features":{"surprise":1},"prediction":0.5}'))).toBeNull();
     PROTOTYPE_NAMES.forEach((_, slot) => {
-      const q = slot * QUALITY_COUNTERS;
-      expect([monitor.state.quality[q + Q_MISSING], monitor.state.quality[q + Q_TYPE_ERRORS]]).toEqual([1, 0]);
+      const cell = monitor.state.defaultCell;
+      const at = monitor.layout.slots[slot];
+      expect([cell.qualityCount(at, Q_MISSING), cell.qualityCount(at, Q_TYPE_ERRORS)]).toEqual([1, 0]);
     });
-    expect(monitor.state.unknownFields.count).toBe(1);
+    expect(monitor.state.defaultCell.unknownFields).toBe(1);
     const present = JSON.parse(JSON.stringify({ features: Object.fromEntries(PROTOTYPE_NAMES.map((n) => [n, 0.5])), prediction: 0.5 }));
     expect(monitor.record(present)).toBeNull();
-    PROTOTYPE_NAMES.forEach((_, slot) => expect(monitor.state.quality[slot * QUALITY_COUNTERS + Q_VALUES]).toBe(1));
-    expect(monitor.state.unknownFields.count).toBe(1);
+    PROTOTYPE_NAMES.forEach((_, slot) => expect(monitor.state.defaultCell.qualityCount(monitor.layout.slots[slot], Q_VALUES)).toBe(1));
+    expect(monitor.state.defaultCell.unknownFields).toBe(1);
   });
 
   it('reads a binary score from scores keyed by a class named like a prototype member', () => {
@@ -49,7 +50,8 @@ describe('features named like Object.prototype members', () => {
     const reference = syntheticReference(model, { price: sketch(), country: { kind: 'categorical', count: 1, missing: 0, invalid: 0, categories: [{ value: 'DE', count: 1 }], other_count: 0 }, returning: { kind: 'categorical', count: 1, missing: 0, invalid: 0, categories: [{ value: 'true', count: 1 }], other_count: 0 } }, sketch());
     const monitor = new ModelMonitor(model, reference, [1]);
     expect(monitor.record(JSON.parse('{"features":{},"prediction":{"scores":{"no":0.3}}}'))).toBeNull();
-    const q = monitor.layout.prediction.index * QUALITY_COUNTERS;
-    expect([monitor.state.quality[q + Q_MISSING], monitor.state.quality[q + Q_TYPE_ERRORS]]).toEqual([1, 0]);
+    const cell = monitor.state.defaultCell;
+    const slot = monitor.layout.prediction;
+    expect([cell.qualityCount(slot, Q_MISSING), cell.qualityCount(slot, Q_TYPE_ERRORS)]).toEqual([1, 0]);
   });
 });

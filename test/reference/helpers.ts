@@ -36,9 +36,13 @@ export function makeModel(options: {
       bins: options.bins ?? DEFAULT_REFERENCE_BUILD.bins,
       top_categories: options.topCategories ?? DEFAULT_REFERENCE_BUILD.top_categories,
       prediction_column: options.predictionColumn ?? 'prediction',
+      min_segment_rows: DEFAULT_REFERENCE_BUILD.min_segment_rows,
       na_values: [...(options.naValues ?? DEFAULT_REFERENCE_BUILD.na_values)],
     },
     max_versions: 5,
+    segments: [],
+    variants: { names: [], shadows: [], pairing_ttl_seconds: 60, max_pending_pairs: 100_000 },
+    max_cells: 64,
   };
 }
 

@@ -4,7 +4,7 @@
 // reference's bins by the test's own generator, scored by the same slot scores.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NOISE_REPLICATES, NOISE_WINDOWS, categoricalNoise, noiseGrid, numericNoise, roundDown, roundUp } from '../../src/reference/noise.js';
+import { NOISE_REPLICATES, NOISE_WINDOWS, categoricalNoise, categoricalWindowWeights, noiseGrid, numericNoise, numericWindowWeights, roundDown, roundUp } from '../../src/reference/noise.js';
 import type { CategoricalSketch, NumericSketch } from '../../src/reference/types.js';
 import { CATEGORICAL_METHODS, NUMERIC_METHODS, categoricalSlotScores, coarseCounts, fineToCoarse, numericSlotScores } from '../../src/stats/slot-scores.js';
 import { seededRandom } from '../stats/random.js';
@@ -58,15 +58,18 @@ function drawCounts(random: () => number, counts: readonly number[], n: number):
   return out;
 }
 
-/** Per method, `windows` two-sample scores at n: window and reference both drawn from the reference's bins. */
+/** Per method, `windows` two-sample scores at n: window and reference both drawn from the reference's bins (the window also beyond what the reference saw). */
 function independentScores(sketch: CategoricalSketch | NumericSketch, n: number, windows: number): Float64Array[] {
   const random = seededRandom(n * 31 + windows);
   const scores = [0, 1, 2, 3].map(() => new Float64Array(windows));
   const out = new Float64Array(4);
   if (sketch.kind === 'categorical') {
     const counts = [...sketch.categories.map((c) => c.count), sketch.other_count];
+    // Fresh windows: an empty __other__ gets the Good-Turing mass, one count per category seen once.
+    const singletons = sketch.categories.filter((c) => c.count === 1).length;
+    const fresh = [...counts.slice(0, -1), sketch.other_count === 0 ? singletons : sketch.other_count];
     for (let w = 0; w < windows; w++) {
-      categoricalSlotScores(drawCounts(random, counts, sketch.count), drawCounts(random, counts, n), out, 0);
+      categoricalSlotScores(drawCounts(random, counts, sketch.count), drawCounts(random, fresh, n), out, 0);
       for (let m = 0; m < 4; m++) scores[m][w] = out[m];
     }
   } else {
@@ -89,8 +92,10 @@ function independentScores(sketch: CategoricalSketch | NumericSketch, n: number,
         referenceCoarseCounts: drawn.coarse,
       };
     };
+    // Fresh windows: one count in each empty outer bin (P(new value > max of N) = 1/(N + 1)).
+    const fresh = sketch.fine_counts.map((c, i) => (c === 0 && (i === 0 || i === sketch.fine_counts.length - 1) ? 1 : c));
     for (let w = 0; w < windows; w++) {
-      numericSlotScores(reference(drawCounts(random, sketch.fine_counts, sketch.summary.count)), side(drawCounts(random, sketch.fine_counts, n)), out, 0);
+      numericSlotScores(reference(drawCounts(random, sketch.fine_counts, sketch.summary.count)), side(drawCounts(random, fresh, n)), out, 0);
       for (let m = 0; m < 4; m++) scores[m][w] = out[m];
     }
   }
@@ -191,5 +196,19 @@ describe('outward rounding to 6 significant digits', () => {
     expect(roundUp(0.1234561)).toBe(0.123457);
     expect(roundDown(0.1234569)).toBe(0.123456);
     expect(roundUp(9.999991)).toBe(10);
+  });
+});
+
+describe('what fresh windows are drawn from', () => {
+  it('numeric: one count in each empty outer bin, nothing else changed', () => {
+    expect(numericWindowWeights([0, 5, 3, 0])).toEqual([1, 5, 3, 1]);
+    expect(numericWindowWeights([2, 5, 3, 0])).toEqual([2, 5, 3, 1]);
+    expect(numericWindowWeights([0, 5, 0, 4])).toEqual([1, 5, 0, 4]);
+  });
+
+  it('categorical: an empty __other__ gets one count per category seen once (Good-Turing)', () => {
+    expect(categoricalWindowWeights([10, 1, 1, 3, 0])).toEqual([10, 1, 1, 3, 2]);
+    expect(categoricalWindowWeights([10, 1, 7])).toEqual([10, 1, 7]);
+    expect(categoricalWindowWeights([700, 300, 0])).toEqual([700, 300, 0]);
   });
 });

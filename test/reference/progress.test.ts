@@ -11,15 +11,15 @@ describe('build progress', () => {
     const output = fakeOutput(true);
     let now = 0;
     const progress = createProgressReporter(output, () => now);
-    progress.update({ pass: 1, bytesRead: 100, bytesTotal: 1000, rows: 10 }); // new pass: drawn
+    progress.update({ pass: 1, passes: 2, bytesRead: 100, bytesTotal: 1000, rows: 10 }); // new pass: drawn
     now = 50;
-    progress.update({ pass: 1, bytesRead: 200, bytesTotal: 1000, rows: 20 }); // too soon
+    progress.update({ pass: 1, passes: 2, bytesRead: 200, bytesTotal: 1000, rows: 20 }); // too soon
     now = 1000;
-    progress.update({ pass: 1, bytesRead: 500, bytesTotal: 1000, rows: 5000 }); // drawn
+    progress.update({ pass: 1, passes: 2, bytesRead: 500, bytesTotal: 1000, rows: 5000 }); // drawn
     now = 1010;
-    progress.update({ pass: 1, bytesRead: 1000, bytesTotal: 1000, rows: 10_000 }); // 100%: drawn
+    progress.update({ pass: 1, passes: 2, bytesRead: 1000, bytesTotal: 1000, rows: 10_000 }); // 100%: drawn
     now = 1020;
-    progress.update({ pass: 2, bytesRead: 10, bytesTotal: 1000, rows: 1 }); // new pass: drawn
+    progress.update({ pass: 2, passes: 2, bytesRead: 10, bytesTotal: 1000, rows: 1 }); // new pass: drawn
     progress.finish();
     expect(output.writes).toHaveLength(5);
     expect(output.writes.slice(0, 4).every((w) => w.startsWith('\r\x1b[2K'))).toBe(true);
@@ -36,16 +36,16 @@ describe('build progress', () => {
     const total = 10 * 1024 * 1024;
     for (let read = 1; read <= 100; read++) {
       now += 10;
-      progress.update({ pass: 1, bytesRead: (read * total) / 100, bytesTotal: total, rows: read * 100 });
+      progress.update({ pass: 1, passes: 2, bytesRead: (read * total) / 100, bytesTotal: total, rows: read * 100 });
     }
     expect(output.writes).toHaveLength(10);
     expect(output.writes[0]).toMatch(/^reference build: pass 1\/2, 10% of 10\.0 MiB, 1,000 rows \(10,000 rows\/s\)\n$/);
     expect(output.writes[9]).toMatch(/pass 1\/2, 100% of/);
     output.writes.length = 0;
     now += 10;
-    progress.update({ pass: 2, bytesRead: 1, bytesTotal: total, rows: 1 });
+    progress.update({ pass: 2, passes: 2, bytesRead: 1, bytesTotal: total, rows: 1 });
     now += 6000;
-    progress.update({ pass: 2, bytesRead: 2, bytesTotal: total, rows: 2 }); // slow: a line after 5 s anyway
+    progress.update({ pass: 2, passes: 2, bytesRead: 2, bytesTotal: total, rows: 2 }); // slow: a line after 5 s anyway
     expect(output.writes).toEqual([expect.stringMatching(/^reference build: pass 2\/2, 0% of 10\.0 MiB, 2 rows \(0 rows\/s\)\n$/)]);
     progress.finish();
     expect(output.writes).toHaveLength(1); // nothing to end on a plain log

@@ -29,9 +29,10 @@ export const FEATURE_ALERTS = [
   'MLWatchFeatureNullRateHigh',
   'MLWatchFeatureTypeErrors',
   'MLWatchFeatureOutOfRange',
+  'MLWatchSegmentFeatureDrift',
 ];
 /** Alerts whose value says nothing (0 or 1), so their description need not print it. */
-const VALUE_FREE = ['MLWatchDown', 'MLWatchTrafficStopped'];
+const VALUE_FREE = ['MLWatchDown', 'MLWatchTrafficStopped', 'MLWatchSegmentFeatureDrift'];
 /** Alerts about mlwatch itself, not about a model: no model label. */
 const INSTANCE_ALERTS = ['MLWatchDown', 'MLWatchCollectorFailing'];
 /** Functions and aggregations the rules may use: all in Prometheus 2.42 and 3.x (last_over_time since 2.26). */

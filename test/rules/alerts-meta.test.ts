@@ -26,6 +26,8 @@ const CONTRACT = [
   'MLWatchModelStale',
   'MLWatchUnexpectedModelVersion',
   'MLWatchEventsRejected',
+  'MLWatchSegmentFeatureDrift',
+  'MLWatchVariantPredictionDivergence',
 ];
 
 function shippedTests(): RuleTestFile[] {
@@ -45,8 +47,8 @@ describe('every shipped alert is complete and tested', () => {
     expect(lint()).toEqual([]);
   });
 
-  it('finds the four unit-test files of the alert rules', () => {
-    expect(shippedTests().map((f) => f.name)).toEqual(['availability.test.yml', 'data-quality.test.yml', 'drift.test.yml', 'serving.test.yml']);
+  it('finds the unit-test files of the alert rules', () => {
+    expect(shippedTests().map((f) => f.name)).toEqual(['availability.test.yml', 'data-quality.test.yml', 'drift.test.yml', 'serving.test.yml', 'slices.test.yml']);
   });
 
   it('docs/runbook.md has one section per alert and nothing else at that level', () => {

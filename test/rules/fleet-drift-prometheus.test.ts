@@ -38,6 +38,7 @@ import {
 } from '../../src/rules/fleet-drift.js';
 import { noiseLevelAt } from '../../src/stats/noise-level.js';
 import { startSidecar, type Sidecar } from '../../src/serve/sidecar.js';
+import { testClock } from '../support/clock.js';
 import { exactDrift, queryAt, unevenExtrapolation, weightedDrift, type SlotDrift } from '../support/fleet.js';
 import { MODEL, createModelFixture, eventGenerator, postInBatches, type ModelFixture, type PredictionEvent } from '../support/model-fixture.js';
 import { PROMETHEUS_BIN, binaryGate, requireBinary, startPrometheus, type RunningPrometheus } from '../support/prometheus.js';
@@ -47,6 +48,8 @@ requireBinary(gate, it);
 
 const WINDOW_SECONDS = 20;
 const SUB_WINDOWS = 6;
+/** mlwatch's own drift window; the test empties it by moving the sidecar's clock past it. */
+const DRIFT_WINDOW_SECONDS = 3600;
 /**
  * Off the 1 s scrape schedule on purpose: evaluations drift across the scrapes' phases, so
  * phase 2 can pick one no scrape was in flight for (see recorded()).
@@ -86,7 +89,7 @@ describe.skipIf(!gate.available)('fleet drift recording rules over three mlwatch
 
   beforeAll(async () => {
     fixture = await createModelFixture({
-      drift: { window_seconds: 3600, sub_windows: SUB_WINDOWS, min_samples: 100, compute_interval_seconds: 1 },
+      drift: { window_seconds: DRIFT_WINDOW_SECONDS, sub_windows: SUB_WINDOWS, min_samples: 100, compute_interval_seconds: 1 },
     });
     const plans: [string, number, (g: ReturnType<typeof eventGenerator>) => PredictionEvent[]][] = [
       ['A', 21, (g) => g.undrifted(400)],
@@ -95,16 +98,18 @@ describe.skipIf(!gate.available)('fleet drift recording rules over three mlwatch
     ];
     for (const [name, seed, traffic] of plans) {
       const generator = eventGenerator(seed);
+      const clock = testClock();
       const sidecar = await startSidecar(fixture.config, {
         ingestListen: { host: '127.0.0.1', port: 0 },
         metricsListen: { host: '127.0.0.1', port: 0 },
         processMetrics: false,
         logger: pino({ level: 'silent' }),
+        clock,
       });
       const primed = [...generator.undrifted(1500), ...generator.drifted(500)];
       await postInBatches(sidecar.ingestUrl, primed);
       // From here mlwatch's window holds only what the test sends next.
-      for (let i = 0; i < SUB_WINDOWS; i++) sidecar.fleet.models[0].monitor.state.window.rotate();
+      clock.advance(DRIFT_WINDOW_SECONDS * 1000);
       replicas.push({ name, sidecar, instance: new URL(sidecar.metricsUrl).host, primed, traffic: traffic(generator) });
     }
     layout = replicas[0].sidecar.fleet.models[0].monitor.layout;

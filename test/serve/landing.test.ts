@@ -13,7 +13,7 @@ import { normal, numericSketch, seededRandom, syntheticReference, testConfig, te
 const NOW = 2_000_000_000;
 
 function fleetWithTraffic(shift: number) {
-  const fleet = new Fleet(testConfig(), new Map([['shop', testReference()]]));
+  const fleet = new Fleet(testConfig(), new Map([['shop', testReference()]]), () => (NOW - 60) * 1000);
   const { monitor } = fleet.models[0];
   const random = seededRandom(3);
   for (let i = 0; i < 400; i++) {
@@ -47,7 +47,7 @@ describe('the landing page', () => {
     monitor.record({ features: { price: 'cheap', country: 'XX', returning: true }, prediction: { score: 0.5 } });
     monitor.record({ features: { country: 'DE', returning: false }, prediction: { score: 0.5 } });
     fleet.rejections.add(index, 'invalid_event', 3);
-    fleet.computeAllDrift(NOW - 7);
+    fleet.computeAllDrift((NOW - 7) * 1000);
     const html = render(fleet);
     expect(html).toContain('<title>mlwatch (1 need attention)</title>');
     expect(html).toContain('<td class="bad">drift in 1 feature</td>');

@@ -1,16 +1,15 @@
 // A test bed for drift decisions over many windows: training data from seeded generating
 // distributions, written as CSV and built into a reference by the real `buildReference`
 // (noise levels included), and a judge that scores windows with the real layout, the real
-// hot-path recording functions and the real DriftComputer. Windows are filled straight into
-// a sliding window (no JSON, no envelopes), so thousands of them take seconds.
+// hot path (ModelMonitor.record on parsed events) and the real DriftComputer. Each window
+// starts from an emptied drift window (no JSON, no HTTP), so thousands of them take seconds.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DriftMethod, FeatureConfig, FeatureType, ModelConfig } from '../../src/config/types.js';
 import { DriftComputer, METHODS_PER_SLOT, methodsOf } from '../../src/monitor/drift.js';
 import { buildLayout, type ModelLayout } from '../../src/monitor/layout.js';
-import { recordCategorical, recordNumber } from '../../src/monitor/record.js';
-import { createModelState, type ModelState } from '../../src/monitor/state.js';
+import { ModelMonitor } from '../../src/monitor/model-monitor.js';
 import { buildReference } from '../../src/reference/build.js';
 import type { Reference } from '../../src/reference/types.js';
 import { isDrift } from '../../src/stats/noise-level.js';
@@ -67,34 +66,35 @@ export async function buildBed(specs: FeatureSpec[], rows: number, seed: number,
 /** Decisions per slot (feature order) and method (methodsOf order): 1 drifted, 0 not. */
 export type Decisions = number[][];
 
-/** Scores windows of feature values with the real layout, recording functions and DriftComputer. */
+/** Scores windows of feature values with the real layout, hot path and DriftComputer. */
 export class WindowJudge {
   readonly layout: ModelLayout;
-  private readonly state: ModelState;
+  private readonly monitor: ModelMonitor;
   private readonly drift: DriftComputer;
+  /** One event's features, refilled for every event (the hot path does not keep it). */
+  private readonly features: Record<string, Value> = {};
 
   constructor(readonly bed: Bed) {
-    this.layout = buildLayout(bed.model, bed.reference);
-    this.state = createModelState(this.layout, 1);
+    this.monitor = new ModelMonitor(bed.model, bed.reference, [1]);
+    this.layout = this.monitor.layout;
     this.drift = new DriftComputer(this.layout, bed.model.drift);
   }
 
-  /** Records `n` values per feature from `draw(feature index)`, computes drift, and returns every method's decision. */
+  /** Records `n` events (each feature's value from `draw(feature index)`), computes drift, and returns every method's decision. */
   judge(n: number, draw: (feature: number) => Value): Decisions {
-    const { layout, state } = this;
-    for (const sub of state.window.subWindows) sub.fill(0);
-    for (let f = 0; f < this.bed.specs.length; f++) {
-      const slot = layout.slots[f];
-      for (let i = 0; i < n; i++) {
-        const value = draw(f);
-        if (slot.kind === 'numeric') recordNumber(layout, state, slot, value as number);
-        else recordCategorical(state, slot, value);
-      }
+    const cell = this.monitor.state.defaultCell;
+    for (const sub of cell.window.subWindows) sub.fill(0);
+    const { specs } = this.bed;
+    const event = { features: this.features };
+    for (let i = 0; i < n; i++) {
+      for (let f = 0; f < specs.length; f++) this.features[specs[f].name] = draw(f);
+      const error = this.monitor.record(event);
+      if (error !== null) throw new Error(`event rejected: ${error}`);
     }
-    const result = this.drift.compute(state.window, 1);
+    const result = this.drift.compute(cell, 1);
     const thresholds = this.bed.model.drift.thresholds;
-    return this.bed.specs.map((_, f) => {
-      const slot = layout.slots[f];
+    return specs.map((_, f) => {
+      const slot = this.layout.slots[f];
       return methodsOf(slot).map((method, m) => {
         const at = f * METHODS_PER_SLOT + m;
         return isDrift(method as DriftMethod, result.scores[at], thresholds[method], result.noise[at]) ? 1 : 0;
@@ -104,7 +104,7 @@ export class WindowJudge {
 
   /** Scores and noise levels of the last judged window. */
   lastResult(): { scores: Float64Array; noise: Float64Array } {
-    return this.drift.result;
+    return this.monitor.state.defaultCell.drift;
   }
 }
 

@@ -152,13 +152,19 @@ models:
 }
 
 export async function createModelFixture(
-  options: { drift?: Partial<DriftSettings>; seed?: number; trainingRows?: number } = {},
+  options: {
+    drift?: Partial<DriftSettings>;
+    seed?: number;
+    trainingRows?: number;
+    /** More keys of the model, as YAML lines indented for the model's mapping (e.g. segments, variants). */
+    modelYaml?: string;
+  } = {},
 ): Promise<ModelFixture> {
   const dir = await mkdtemp(join(tmpdir(), 'mlwatch-model-'));
   try {
     const configPath = join(dir, 'mlwatch.yaml');
     const dataPath = join(dir, 'train.csv');
-    await writeFile(configPath, shopConfigYaml({ ...DEFAULT_DRIFT_SETTINGS, ...options.drift }));
+    await writeFile(configPath, shopConfigYaml({ ...DEFAULT_DRIFT_SETTINGS, ...options.drift }) + (options.modelYaml ?? ''));
     await writeFile(dataPath, trainingCsv(options.trainingRows ?? TRAINING_ROWS, options.seed ?? 20261101));
     const config = await loadConfig(configPath);
     const model = config.models[0];

@@ -116,8 +116,11 @@ export function testModel(overrides: Partial<ModelConfig> = {}): ModelConfig {
       thresholds: { psi: 0.2, jensen_shannon: 0.1, wasserstein_normalized: 0.1, ks: 0.1, chi2_pvalue: 0.01, chebyshev: 0.1 },
       noise_quantile: 0.999,
     },
-    reference_build: { bins: 10, top_categories: 50, prediction_column: 'prediction', na_values: [] },
+    reference_build: { bins: 10, top_categories: 50, prediction_column: 'prediction', min_segment_rows: 200, na_values: [] },
     max_versions: 3,
+    segments: [],
+    variants: { names: [], shadows: [], pairing_ttl_seconds: 60, max_pending_pairs: 100_000 },
+    max_cells: 64,
     kserve: { inference_service: 'shop', logger_mode: 'all', prediction: 'auto' },
     ...overrides,
   };

@@ -1,90 +1,95 @@
 // Distributions since start and the reference to compare them with: numeric features
 // and predictions as histograms on the reference's coarse edges, categories and classes
 // as counters, and the reference's per-bin shares (fixed, made once).
-import type { CategoricalSlot, NumericSlot } from '../../monitor/layout.js';
-import type { Fleet, MonitoredModel } from '../../monitor/fleet.js';
+import type { CellReader } from '../../monitor/cell-reader.js';
+import type { CategoricalSlot, NumericSlot, Slot } from '../../monitor/layout.js';
+import type { Fleet } from '../../monitor/fleet.js';
 import { METRICS } from '../definitions.js';
 import { families, type Collector } from '../collector.js';
 import { fillHistogram, formatLe, histogramSamples, type Sample } from '../family.js';
+import { ScopeSamples, ScopedFamilies, scopesOf, type Scope } from '../scopes.js';
 
 interface HistogramBinding {
   samples: Sample[];
+  cell: CellReader;
   slot: NumericSlot;
-  bins: Float64Array;
-  sums: Float64Array;
   /** Coarse bucket counts, made once and refilled each scrape. */
   coarse: Float64Array;
 }
 
+/** Category counts of a categorical slot, or (slot null) the predicted classes. */
 interface CountBinding {
   samples: Sample[];
-  counts: Float64Array;
-  offset: number;
+  cell: CellReader;
+  slot: Slot | null;
 }
 
 export class DistributionCollector implements Collector {
   readonly name = 'distribution';
-  private readonly f = families({
-    featureValue: METRICS.featureValue,
-    featureCategory: METRICS.featureCategory,
+  private readonly scoped = new ScopedFamilies(['featureValue', 'featureCategory', 'predictionValue', 'predictedClass'] as const);
+  private readonly reference = families({
     featureReferenceBinRatio: METRICS.featureReferenceBinRatio,
     featureReferenceCategoryRatio: METRICS.featureReferenceCategoryRatio,
-    predictionValue: METRICS.predictionValue,
-    predictedClass: METRICS.predictedClass,
     predictionReferenceBinRatio: METRICS.predictionReferenceBinRatio,
     predictionReferenceClassRatio: METRICS.predictionReferenceClassRatio,
   });
-  readonly families = Object.values(this.f);
+  readonly families = [...this.scoped.all(), ...Object.values(this.reference)];
   private readonly histograms: HistogramBinding[] = [];
   private readonly counts: CountBinding[] = [];
+  private readonly published = new ScopeSamples();
 
   constructor(fleet: Fleet) {
-    for (const m of fleet.models) this.bindModel(m);
+    for (const scope of scopesOf(fleet)) this.bindScope(scope);
   }
 
-  private bindModel({ monitor }: MonitoredModel): void {
-    const model = monitor.model.name;
-    const { state, layout } = monitor;
+  private bindScope(scope: Scope): void {
+    const { layout } = scope.model.monitor;
+    const cell = scope.reader;
+    const unsliced = scope.kind === 'model';
     for (const slot of layout.slots) {
       const isPrediction = slot === layout.prediction;
-      const labels: Record<string, string> = isPrediction ? { model } : { model, feature: slot.name };
+      const labels = isPrediction ? scope.labels : { ...scope.labels, feature: slot.name };
       if (slot.kind === 'numeric') {
-        const family = isPrediction ? this.f.predictionValue : this.f.featureValue;
-        const samples = histogramSamples(family.name, labels, slot.coarseEdges);
-        family.samples.push(...samples);
-        this.histograms.push({ samples, slot, bins: state.bins, sums: state.sums, coarse: new Float64Array(slot.coarseEnd.length) });
-        const ratio = isPrediction ? this.f.predictionReferenceBinRatio : this.f.featureReferenceBinRatio;
-        ratio.samples.push(...binRatios(slot, labels));
+        const family = this.scoped.get(scope.kind, isPrediction ? 'predictionValue' : 'featureValue');
+        if (family) {
+          const samples = histogramSamples(family.name, labels, slot.coarseEdges);
+          this.published.add(family, scope, samples);
+          this.histograms.push({ samples, cell, slot, coarse: new Float64Array(slot.coarseEnd.length) });
+        }
+        if (unsliced) {
+          const ratio = isPrediction ? this.reference.predictionReferenceBinRatio : this.reference.featureReferenceBinRatio;
+          ratio.samples.push(...binRatios(slot, labels));
+        }
       } else if (!isPrediction) {
-        const samples = slot.categories.map((category) => ({ labels: { ...labels, category }, value: 0 }));
-        this.f.featureCategory.samples.push(...samples);
-        this.counts.push({ samples, counts: state.bins, offset: slot.binOffset });
-        this.f.featureReferenceCategoryRatio.samples.push(...categoryRatios(slot, labels, 'category'));
-      } else {
-        this.f.predictionReferenceClassRatio.samples.push(...categoryRatios(slot, labels, 'class'));
+        const family = this.scoped.get(scope.kind, 'featureCategory');
+        if (family) {
+          const samples = slot.categories.map((category) => ({ labels: { ...labels, category }, value: 0 }));
+          this.published.add(family, scope, samples);
+          this.counts.push({ samples, cell, slot });
+        }
+        if (unsliced) this.reference.featureReferenceCategoryRatio.samples.push(...categoryRatios(slot, labels, 'category'));
+      } else if (unsliced) {
+        this.reference.predictionReferenceClassRatio.samples.push(...categoryRatios(slot, labels, 'class'));
       }
     }
-    if (monitor.model.task !== 'regression') {
-      const samples = layout.classNames.map((name) => ({ labels: { model, class: name }, value: 0 }));
-      this.f.predictedClass.samples.push(...samples);
-      this.counts.push({ samples, counts: state.classCounts, offset: 0 });
+    const classes = this.scoped.get(scope.kind, 'predictedClass');
+    if (classes && scope.model.monitor.model.task !== 'regression') {
+      const samples = layout.classNames.map((name) => ({ labels: { ...scope.labels, class: name }, value: 0 }));
+      this.published.add(classes, scope, samples);
+      this.counts.push({ samples, cell, slot: null });
     }
   }
 
   update(): void {
     for (const h of this.histograms) {
-      const { slot, coarse, bins } = h;
-      let f = slot.binOffset;
-      for (let c = 0; c < slot.coarseEnd.length; c++) {
-        let sum = 0;
-        for (const end = slot.binOffset + slot.coarseEnd[c]; f < end; f++) sum += bins[f];
-        coarse[c] = sum;
-      }
-      fillHistogram(h.samples, coarse, h.sums[slot.index]);
+      h.cell.coarseCountsInto(h.slot, h.coarse);
+      fillHistogram(h.samples, h.coarse, h.cell.valueSum(h.slot));
     }
     for (const c of this.counts) {
-      for (let i = 0; i < c.samples.length; i++) c.samples[i].value = c.counts[c.offset + i];
+      const { cell, slot, samples } = c;
+      for (let i = 0; i < samples.length; i++) samples[i].value = slot === null ? cell.classCount(i) : cell.binCount(slot, i);
     }
+    this.published.publish();
   }
 }
 

@@ -1,0 +1,201 @@
+// One cell of a model's state — today the whole model; with slices, one (variant, segment
+// value) — over the model's single layout: its counters, cumulative bins, time-stamped drift
+// window and last drift result. Every read and write of the cell's arrays goes through these
+// methods, with offsets the layout fixed at start-up: nothing else computes an index into
+// them. The arrays are plain data, so a cell serialises as it is. Writes run on the hot path:
+// no allocation, no strings.
+import { QUALITY_COUNTERS, coarseFromFine, type CategoricalSlot, type ModelLayout, type NumericSlot, type Slot } from './layout.js';
+import type { CellKey } from './cell-index.js';
+import type { CellReader } from './cell-reader.js';
+import { DIVERGENCE_METHODS } from './divergence.js';
+import { emptyDriftResult, type DriftResult } from './drift.js';
+import { TimeWindow } from './window.js';
+
+/** Per-cell totals without a slot, in one array so the cell stays a set of typed arrays. */
+const LATENCY_SUM = 0;
+const LATENCY_COUNT = 1;
+const UNKNOWN_FIELDS = 2;
+/** A variant's predictions paired with the default variant's, and how they compared. */
+const PAIRED = 3;
+const AGREEING = 4;
+const SCORED_PAIRS = 5;
+const SCORE_DIFFERENCE = 6;
+/** Latencies that were NaN or ±Infinity (kept out of the histogram). */
+const LATENCY_NON_FINITE = 7;
+const TOTALS = 8;
+
+export interface CellShape {
+  /** Latency histogram upper bounds (the +Inf bucket comes after them). */
+  latencyBucketCount: number;
+  /** Version indexes (the last is __other__). */
+  versionCount: number;
+  nowMs: number;
+}
+
+export class Cell implements CellReader {
+  /** Quality counters, slot-major (see qualityCount). */
+  readonly quality: Float64Array;
+  /** Cumulative counts per bin since start (fine bins for numeric slots). */
+  readonly bins: Float64Array;
+  /** Per slot: sum of the numeric values binned (the histogram's _sum). */
+  readonly sums: Float64Array;
+  /** Predicted classes in the layout's class order, the last is __other__. */
+  readonly classCounts: Float64Array;
+  /** Accepted events per version index, the last is __other__. */
+  readonly versionCounts: Float64Array;
+  /** Latency histogram: non-cumulative bucket counts, the last is +Inf. */
+  readonly latencyBuckets: Float64Array;
+  readonly totals: Float64Array;
+  readonly window: TimeWindow;
+  /** The last drift computed from the window (NaN scores before the first). */
+  drift: DriftResult;
+  /** A variant's prediction divergence from the default variant, per method (NaN until computed). */
+  readonly divergence: Float64Array;
+
+  constructor(
+    readonly layout: ModelLayout,
+    /** Which variant or segment value this cell holds. */
+    readonly key: CellKey,
+    shape: CellShape,
+    /** The reference its drift is measured against: a segment value's own, else the whole. */
+    readonly referenceSlots: readonly Slot[] = layout.slots,
+  ) {
+    const slots = layout.slots.length;
+    this.quality = new Float64Array(slots * QUALITY_COUNTERS);
+    this.bins = new Float64Array(layout.totalBins);
+    this.sums = new Float64Array(slots);
+    this.classCounts = new Float64Array(layout.classNames.length);
+    this.versionCounts = new Float64Array(shape.versionCount);
+    this.latencyBuckets = new Float64Array(shape.latencyBucketCount + 1);
+    this.totals = new Float64Array(TOTALS);
+    const drift = layout.model.drift;
+    this.window = new TimeWindow(drift.sub_windows, layout.windowWidth, (drift.window_seconds * 1000) / drift.sub_windows, shape.nowMs);
+    this.drift = emptyDriftResult(layout);
+    this.divergence = new Float64Array(DIVERGENCE_METHODS).fill(NaN);
+  }
+
+  // --- writes (the hot path) ---
+
+  countQuality(slot: Slot, counter: number): void {
+    this.quality[slot.index * QUALITY_COUNTERS + counter]++;
+  }
+
+  /** A finite number into its fine bin: cumulative bins, the histogram sum, the window. */
+  addNumber(slot: NumericSlot, bin: number, value: number): void {
+    const at = slot.binOffset + bin;
+    this.bins[at]++;
+    this.sums[slot.index] += value;
+    const window = this.window.current;
+    window[at]++;
+    // Offsets from the bin's lower edge make the window's ∫F exact in every bin (stats/continuous.ts).
+    window[slot.offsetsAt + bin] += value - slot.binLowerEdges[bin];
+  }
+
+  addCategory(slot: CategoricalSlot, bin: number): void {
+    const at = slot.binOffset + bin;
+    this.bins[at]++;
+    this.window.current[at]++;
+  }
+
+  countClass(classIndex: number): void {
+    this.classCounts[classIndex]++;
+  }
+
+  countVersion(versionIndex: number): void {
+    this.versionCounts[versionIndex]++;
+  }
+
+  addLatency(bucket: number, seconds: number): void {
+    this.latencyBuckets[bucket]++;
+    this.totals[LATENCY_SUM] += seconds;
+    this.totals[LATENCY_COUNT]++;
+  }
+
+  countNonFiniteLatency(): void {
+    this.totals[LATENCY_NON_FINITE]++;
+  }
+
+  countUnknownFields(n: number): void {
+    this.totals[UNKNOWN_FIELDS] += n;
+  }
+
+  /** A pair with the default variant: same class (null when either has none), |Δscore| (NaN when either has none). */
+  countPair(sameClass: boolean | null, scoreDifference: number): void {
+    this.totals[PAIRED]++;
+    if (sameClass === true) this.totals[AGREEING]++;
+    if (!Number.isNaN(scoreDifference)) {
+      this.totals[SCORED_PAIRS]++;
+      this.totals[SCORE_DIFFERENCE] += scoreDifference;
+    }
+  }
+
+  /** Bytes of this cell's arrays. */
+  get bytes(): number {
+    let total = this.quality.byteLength + this.bins.byteLength + this.sums.byteLength + this.classCounts.byteLength;
+    total += this.versionCounts.byteLength + this.latencyBuckets.byteLength + this.totals.byteLength;
+    for (const sub of this.window.subWindows) total += sub.byteLength;
+    return total + this.window.buckets.byteLength + this.drift.scores.byteLength + this.drift.samples.byteLength + this.drift.drifted.byteLength;
+  }
+
+  // --- reads (scrapes, drift, tests) ---
+
+  qualityCount(slot: Slot, counter: number): number {
+    return this.quality[slot.index * QUALITY_COUNTERS + counter];
+  }
+
+  /** Cumulative count of bin `bin` of the slot (fine bin for numeric, category for categorical). */
+  binCount(slot: Slot, bin: number): number {
+    return this.bins[slot.binOffset + bin];
+  }
+
+  /** The slot's cumulative bin counts: a view, for code off the hot path. */
+  slotBins(slot: Slot): Float64Array {
+    return this.bins.subarray(slot.binOffset, slot.binOffset + slot.binCount);
+  }
+
+  /** The slot's cumulative counts per coarse bin (the exported histogram's buckets) into `out`. */
+  coarseCountsInto(slot: NumericSlot, out: Float64Array): void {
+    coarseFromFine(this.bins, slot.binOffset, slot, out);
+  }
+
+  classCount(classIndex: number): number {
+    return this.classCounts[classIndex];
+  }
+
+  versionCount(versionIndex: number): number {
+    return this.versionCounts[versionIndex];
+  }
+
+  valueSum(slot: Slot): number {
+    return this.sums[slot.index];
+  }
+
+  latencyBucketCount(bucket: number): number {
+    return this.latencyBuckets[bucket];
+  }
+
+  sumWindowInto(target: Float64Array): void {
+    this.window.sumInto(target);
+  }
+
+  get latencySum(): number {
+    return this.totals[LATENCY_SUM];
+  }
+
+  get latencyCount(): number {
+    return this.totals[LATENCY_COUNT];
+  }
+
+  get unknownFields(): number {
+    return this.totals[UNKNOWN_FIELDS];
+  }
+
+  get nonFiniteLatencies(): number {
+    return this.totals[LATENCY_NON_FINITE];
+  }
+
+  get pairs(): { paired: number; agreeing: number; scored: number; scoreDifference: number } {
+    const t = this.totals;
+    return { paired: t[PAIRED], agreeing: t[AGREEING], scored: t[SCORED_PAIRS], scoreDifference: t[SCORE_DIFFERENCE] };
+  }
+}
