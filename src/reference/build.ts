@@ -106,7 +106,7 @@ export async function buildReferenceWithReport(options: BuildOptions): Promise<B
   const segmentJobs = segmentNoiseJobs(segments ?? [], featureNames, sketches);
   const jobs = [
     ...sketches.map((sketch, i) => ({ sketch, seed: seedFromName(i < featureNames.length ? `noise feature ${featureNames[i]}` : 'noise prediction') })),
-    ...segmentJobs.map((job) => ({ sketch: job.sketch, seed: seedFromName(job.name) })),
+    ...segmentJobs.map((job) => ({ sketch: job.sketch, seed: seedFromName(job.name), coverage: 'thinned' as const })),
   ];
   const noise = await estimateNoise(jobs, grid, options.onNoiseProgress);
   sketches.forEach((sketch, i) => Object.assign(sketch, { noise: noise[i] }));

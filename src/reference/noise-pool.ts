@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { sketchNoise, type SketchNoise } from './noise.js';
+import { sketchNoise, type GridCoverage, type SketchNoise } from './noise.js';
 import type { FeatureSketch, NoiseGrid } from './types.js';
 
 export interface NoiseJob {
@@ -15,6 +15,7 @@ export interface NoiseJob {
   sketch: FeatureSketch;
   seed: number;
   grid: NoiseGrid;
+  coverage: GridCoverage;
 }
 
 export type NoiseAnswer = { index: number; noise: SketchNoise } | { index: number; error: string };
@@ -26,16 +27,16 @@ export type NoiseProgress = (done: number, total: number) => void;
 
 /** The noise levels of each sketch, in order. */
 export async function estimateNoise(
-  sketches: { sketch: FeatureSketch; seed: number }[],
+  sketches: { sketch: FeatureSketch; seed: number; coverage?: GridCoverage }[],
   grid: NoiseGrid,
   onProgress: NoiseProgress = () => undefined,
 ): Promise<SketchNoise[]> {
-  const jobs = sketches.map(({ sketch, seed }, index): NoiseJob => ({ index, sketch, seed, grid }));
+  const jobs = sketches.map(({ sketch, seed, coverage = 'full' }, index): NoiseJob => ({ index, sketch, seed, grid, coverage }));
   onProgress(0, jobs.length);
   const workers = Math.min(availableParallelism(), jobs.length);
   if (workers <= 1 || !existsSync(fileURLToPath(WORKER))) {
     return jobs.map((job, i) => {
-      const noise = sketchNoise(job.sketch, job.seed, job.grid);
+      const noise = sketchNoise(job.sketch, job.seed, job.grid, job.coverage);
       onProgress(i + 1, jobs.length);
       return noise;
     });

@@ -7,7 +7,7 @@ import type { NoiseJob, NoiseAnswer } from './noise-pool.js';
 parentPort?.on('message', (job: NoiseJob) => {
   let answer: NoiseAnswer;
   try {
-    answer = { index: job.index, noise: sketchNoise(job.sketch, job.seed, job.grid) };
+    answer = { index: job.index, noise: sketchNoise(job.sketch, job.seed, job.grid, job.coverage) };
   } catch (error) {
     answer = { index: job.index, error: error instanceof Error ? error.message : String(error) };
   }

@@ -57,13 +57,31 @@ export function noiseGrid(): NoiseGrid {
 /** The noise levels of one sketch, per method of its kind. */
 export type SketchNoise = NonNullable<NumericSketch['noise'] | CategoricalSketch['noise']>;
 
+/**
+ * How much of the grid a sketch simulates: all of it (the whole reference's sketches), or —
+ * for a segment value's numeric sketch, five times as many of them and the build's main cost —
+ * every other window size up to the first one ten times its rows, each skipped size taking the
+ * level of the largest simulated size below it. Distance levels fall as n grows (towards the
+ * reference's own noise, reached once n is many times N), so the level taken is never lower
+ * than the one skipped: conservative, like the bracket rule between grid sizes (noise-level.ts).
+ */
+export type GridCoverage = 'full' | 'thinned';
+
 /** A sketch's noise levels: what one worker computes for one slot. */
-export function sketchNoise(sketch: FeatureSketch, seed: number, grid: NoiseGrid): SketchNoise {
-  return sketch.kind === 'numeric' ? numericNoise(sketch, seed, grid) : categoricalNoise(sketch, seed, grid);
+export function sketchNoise(sketch: FeatureSketch, seed: number, grid: NoiseGrid, coverage: GridCoverage = 'full'): SketchNoise {
+  return sketch.kind === 'numeric' ? numericNoise(sketch, seed, grid, coverage) : categoricalNoise(sketch, seed, grid);
+}
+
+/** Which grid sizes a numeric sketch of `rows` values simulates (see GridCoverage). */
+export function simulatedSizes(windows: readonly number[], rows: number, coverage: GridCoverage): boolean[] {
+  if (coverage === 'full') return windows.map(() => true);
+  const last = windows.findIndex((n) => n >= 10 * rows);
+  const end = last < 0 ? windows.length - 1 : last;
+  return windows.map((_, i) => i <= end && (i % 2 === 0 || i === end));
 }
 
 /** Noise levels of a numeric sketch, per method. */
-export function numericNoise(sketch: NumericSketch, seed: number, grid: NoiseGrid = noiseGrid()): Record<NumericDriftMethod, NoiseLevels> {
+export function numericNoise(sketch: NumericSketch, seed: number, grid: NoiseGrid = noiseGrid(), coverage: GridCoverage = 'full'): Record<NumericDriftMethod, NoiseLevels> {
   const coarseEnd = fineToCoarse(sketch.fine_edges, sketch.edges);
   const fineBins = sketch.fine_counts.length;
   const coarseBins = coarseEnd.length;
@@ -85,7 +103,8 @@ export function numericNoise(sketch: NumericSketch, seed: number, grid: NoiseGri
   }));
   const random = seededUniform(seed ^ 0x5bd1e995);
   const sampler = new MultinomialSampler(numericWindowWeights(sketch.fine_counts));
-  return simulate(NUMERIC_METHODS, grid, (n, r, out) => {
+  const sizes = simulatedSizes(grid.windows, sketch.summary.count, coverage);
+  return simulate(NUMERIC_METHODS, grid, sizes, (n, r, out) => {
     sampler.draw(random, n, counts);
     coarseCounts(counts, coarseEnd, coarse);
     offsetsAtMean(counts, meanOffsets, offsets);
@@ -100,7 +119,7 @@ export function categoricalNoise(sketch: CategoricalSketch, seed: number, grid: 
   const references = resampledReferences(seededUniform(seed), counts, sketch.count, grid.replicates);
   const random = seededUniform(seed ^ 0x5bd1e995);
   const sampler = new MultinomialSampler(categoricalWindowWeights(counts));
-  return simulate(CATEGORICAL_METHODS, grid, (n, r, out) => {
+  return simulate(CATEGORICAL_METHODS, grid, grid.windows.map(() => true), (n, r, out) => {
     sampler.draw(random, n, window);
     categoricalSlotScores(references[r], window, out, 0);
   });
@@ -144,16 +163,28 @@ function resampledReferences(random: Uniform, counts: readonly number[], total: 
   });
 }
 
-/** Runs `scoreWindow(n, r, out)` for every n and replicate r, and takes each method's quantiles. */
+/**
+ * Runs `scoreWindow(n, r, out)` for every simulated n and replicate r, and takes each method's
+ * quantiles; a size not simulated repeats the previous size's levels (distances only).
+ */
 function simulate<M extends string>(
   methods: readonly M[],
   grid: NoiseGrid,
+  simulated: readonly boolean[],
   scoreWindow: (n: number, replicate: number, out: Float64Array) => void,
 ): Record<M, NoiseLevels> {
   const levels = Object.fromEntries(methods.map((m) => [m, { q99: [], q999: [] } as NoiseLevels])) as Record<M, NoiseLevels>;
   const scores = methods.map(() => new Float64Array(grid.replicates));
   const out = new Float64Array(METHODS_PER_SLOT);
-  for (const n of grid.windows) {
+  for (const [k, n] of grid.windows.entries()) {
+    if (!simulated[k]) {
+      for (const method of methods) {
+        const level = levels[method];
+        level.q99.push(level.q99[k - 1]);
+        level.q999.push(level.q999[k - 1]);
+      }
+      continue;
+    }
     for (let r = 0; r < grid.replicates; r++) {
       scoreWindow(n, r, out);
       for (let m = 0; m < methods.length; m++) scores[m][r] = out[m];

@@ -4,7 +4,7 @@
 // reference's bins by the test's own generator, scored by the same slot scores.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NOISE_REPLICATES, NOISE_WINDOWS, categoricalNoise, categoricalWindowWeights, noiseGrid, numericNoise, numericWindowWeights, roundDown, roundUp } from '../../src/reference/noise.js';
+import { NOISE_REPLICATES, NOISE_WINDOWS, categoricalNoise, categoricalWindowWeights, noiseGrid, numericNoise, numericWindowWeights, roundDown, roundUp, simulatedSizes } from '../../src/reference/noise.js';
 import type { CategoricalSketch, NumericSketch } from '../../src/reference/types.js';
 import { CATEGORICAL_METHODS, NUMERIC_METHODS, categoricalSlotScores, coarseCounts, fineToCoarse, numericSlotScores } from '../../src/stats/slot-scores.js';
 import { seededRandom } from '../stats/random.js';
@@ -210,5 +210,46 @@ describe('what fresh windows are drawn from', () => {
     expect(categoricalWindowWeights([10, 1, 1, 3, 0])).toEqual([10, 1, 1, 3, 2]);
     expect(categoricalWindowWeights([10, 1, 7])).toEqual([10, 1, 7]);
     expect(categoricalWindowWeights([700, 300, 0])).toEqual([700, 300, 0]);
+  });
+});
+
+describe('a thinned grid (segment values)', () => {
+  it('simulates every other size up to ten times the rows, always the first and that last one', () => {
+    const windows = [...NOISE_WINDOWS];
+    expect(simulatedSizes(windows, 150, 'full').every(Boolean)).toBe(true);
+    // 10 × 150 = 1500: the first size at or above it is 2300 (index 5).
+    expect(simulatedSizes(windows, 150, 'thinned')).toEqual([true, false, true, false, true, true, false, false, false, false, false, false, false]);
+    expect(simulatedSizes(windows, 1e6, 'thinned')).toEqual(windows.map((_, i) => i % 2 === 0));
+  });
+
+  it('is conservative: a skipped size takes a level at or above its own (beyond Monte Carlo noise: 10% at q99.9)', () => {
+    const grid = noiseGrid();
+    // A 400-value sketch (a segment value's size), the levels of both coverages from one seed.
+    const small: NumericSketch = {
+      ...NUMERIC,
+      fine_counts: NUMERIC.fine_counts.map((c) => Math.round(c / 2)),
+      fine_offsets: NUMERIC.fine_counts.map((c, i) => (i === 0 ? 0 : Math.round(c / 2) * 0.3)),
+    };
+    const total = small.fine_counts.reduce((a, b) => a + b, 0);
+    const coarseEnd = fineToCoarse(small.fine_edges, small.edges);
+    small.counts = Array.from(coarseCounts(small.fine_counts, coarseEnd, new Float64Array(coarseEnd.length)));
+    small.summary = { ...small.summary, count: total };
+    const full = numericNoise(small, 5, grid, 'full');
+    const thinned = numericNoise(small, 5, grid, 'thinned');
+    const skipped = simulatedSizes(grid.windows, total, 'thinned').flatMap((on, k) => (on ? [] : [k]));
+    for (const method of NUMERIC_METHODS) {
+      for (const quantile of ['q99', 'q999'] as const) {
+        let taken = 0;
+        let own = 0;
+        for (const k of skipped) {
+          const label = `${method} ${quantile} n=${NOISE_WINDOWS[k]}`;
+          expect(thinned[method][quantile][k], label).toBeGreaterThanOrEqual(full[method][quantile][k] * 0.9);
+          taken += thinned[method][quantile][k];
+          own += full[method][quantile][k];
+        }
+        // Over the skipped sizes together the levels taken are higher, not just within noise.
+        expect(taken, `${method} ${quantile}`).toBeGreaterThan(own);
+      }
+    }
   });
 });
