@@ -121,6 +121,17 @@ const BASE_METRICS = {
     'Standard deviation (ddof 1) of the metric over the same reference chunks; at n rows the standard error is about std × sqrt(chunk_rows / n).'),
   referencePerformanceChunkRows: define('mlwatch_reference_performance_chunk_rows', 'gauge', ['model'],
     'Mean labelled rows of the reference chunks the spread was measured on (about reference_build.performance_chunk_rows).'),
+  // Performance without labels: confidence-based estimation (CBPE) from calibrated scores
+  estimatedConfusion: define('mlwatch_estimated_confusion_total', 'counter', ['model', 'class', 'outcome'],
+    'Binary classifiers with a calibrated reference: expected confusion counts (outcome tp, fp, fn, tn; class = the positive class) from each scored prediction\'s calibrated probability p: a predicted positive adds p to tp and 1 − p to fp, a predicted negative p to fn and 1 − p to tn. Summable across replicas.'),
+  estimatedPerformance: define('mlwatch_estimated_performance', 'gauge', ['model', 'metric'],
+    'Estimated accuracy, precision, recall, f1 (from the window\'s expected counts) and roc_auc (from its expected positives per score bin) over the drift window, before any label; absent below min_samples or where undefined.'),
+  estimatedPerformanceLower: define('mlwatch_estimated_performance_lower', 'gauge', ['model', 'metric'],
+    'The estimate minus 3 standard errors, SE = mlwatch_reference_performance_std × sqrt(chunk_rows / n) at the window\'s n predictions; absent without the reference\'s spread.'),
+  estimatedPerformanceUpper: define('mlwatch_estimated_performance_upper', 'gauge', ['model', 'metric'],
+    'The estimate plus 3 standard errors (as mlwatch_estimated_performance_lower).'),
+  estimatedPerformanceSamples: define('mlwatch_estimated_performance_window_samples', 'gauge', ['model'],
+    'Scored predictions in the drift window that the estimate is over (its n).'),
   calibrationInUse: define('mlwatch_calibration_in_use', 'gauge', ['model'],
     'Binary classifiers: 1 when the reference\'s isotonic calibration lowered the held-out expected calibration error and calibrated scores are used, 0 when the raw score is (or the reference has no calibration: built without label_column, or before it existed).'),
   calibrationError: define('mlwatch_calibration_error', 'gauge', ['model', 'method'],
@@ -182,6 +193,7 @@ export const VARIANT_METRIC_KEYS = [
   'predictionValues', 'predictionMissing', 'predictionTypeErrors', 'predictionOutOfRange', 'predictionNonFinite',
   'predictionValue', 'predictedClass',
   'featureDrift', 'featureDriftWindowSamples', 'featureDrifted', 'predictionDrift', 'predictionDriftWindowSamples', 'driftedFeaturesRatio',
+  'estimatedConfusion',
 ] as const satisfies readonly BaseKey[];
 export const SEGMENT_METRIC_KEYS = [
   'predictions',
@@ -189,6 +201,7 @@ export const SEGMENT_METRIC_KEYS = [
   'predictionValues', 'predictionMissing', 'predictionTypeErrors', 'predictionOutOfRange', 'predictionNonFinite',
   'featureValue', 'featureCategory', 'predictionValue', 'predictedClass',
   'featureDrift', 'featureDriftWindowSamples', 'featureDrifted', 'predictionDrift', 'predictionDriftWindowSamples', 'driftedFeaturesRatio',
+  'estimatedConfusion',
 ] as const satisfies readonly BaseKey[];
 
 type VariantKey = (typeof VARIANT_METRIC_KEYS)[number];
