@@ -83,6 +83,7 @@ export interface AlertSettingsByName {
   MLWatchEventsRejected: RatioAlertSettings;
   MLWatchSegmentFeatureDrift: BaseAlertSettings;
   MLWatchVariantPredictionDivergence: DriftAlertSettings;
+  MLWatchEstimatedPerformanceDrop: BaseAlertSettings;
 }
 
 export type AlertName = keyof AlertSettingsByName;
@@ -132,6 +133,7 @@ export const ALERT_FIELDS: Record<AlertName, Record<string, FieldKind>> = {
   MLWatchEventsRejected: RATIO,
   MLWatchSegmentFeatureDrift: BASE,
   MLWatchVariantPredictionDivergence: DRIFT,
+  MLWatchEstimatedPerformanceDrop: BASE,
 };
 
 export const ALERT_NAMES = Object.keys(ALERT_FIELDS) as AlertName[];
