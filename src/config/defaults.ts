@@ -77,6 +77,9 @@ export const DEFAULT_REFERENCE_BUILD: ReferenceBuildConfig = {
   na_values: [...DEFAULT_NA_VALUES],
 };
 
+/** reference_build.performance_chunk_rows when not set. */
+export const DEFAULT_PERFORMANCE_CHUNK_ROWS = 1000;
+
 export const DEFAULT_PREDICTION: Omit<PredictionConfig, 'range'> = {
   decision_threshold: 0.5,
 };

@@ -8,13 +8,14 @@ import { chiSquareExpectedWarnings } from './chi-square-expected.js';
 import { noiseMissingWarnings } from './noise-missing.js';
 import { noiseThresholdWarnings } from './noise-threshold.js';
 import { formatProblem, type Problem } from './problems.js';
+import { performanceReferenceWarnings } from './performance-reference-warnings.js';
 import { segmentReferenceWarnings } from './segment-reference-warnings.js';
 import type { ModelConfig } from './types.js';
 
 /** Warnings about one model and its reference; each message names the fix. */
 export type ModelWarningCheck = (model: ModelConfig, reference: Reference) => Problem[];
 
-const CHECKS: readonly ModelWarningCheck[] = [categoryCoverageWarnings, noiseMissingWarnings, noiseThresholdWarnings, chiSquareExpectedWarnings, segmentReferenceWarnings];
+const CHECKS: readonly ModelWarningCheck[] = [categoryCoverageWarnings, noiseMissingWarnings, noiseThresholdWarnings, chiSquareExpectedWarnings, segmentReferenceWarnings, performanceReferenceWarnings];
 
 /** Every warning about the model at `models[modelIndex]`, as `models[i].path: message`. */
 export function modelWarnings(model: ModelConfig, modelIndex: number, reference: Reference): string[] {

@@ -53,6 +53,8 @@ export interface RawReferenceBuild {
   prediction_column?: string;
   min_segment_rows?: number;
   na_values?: string[];
+  label_column?: string;
+  performance_chunk_rows?: number;
 }
 
 export interface RawSegment {
@@ -162,6 +164,8 @@ const referenceBuild = mapping({
   prediction_column: nonEmptyString,
   min_segment_rows: integerFrom(1),
   na_values: { type: 'array', items: { type: 'string' } },
+  label_column: nonEmptyString,
+  performance_chunk_rows: integerFrom(10),
 });
 
 /** Segment and variant names become label values, like model names. */

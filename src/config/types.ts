@@ -64,6 +64,13 @@ export interface ReferenceBuildConfig {
   min_segment_rows: number;
   /** Cells (CSV text, JSON Lines strings) that mean "missing" in the training data, as pandas reads them. */
   na_values: string[];
+  /**
+   * Column of the ground truth: the build then records the model's metrics on the labelled rows,
+   * their spread over chunks of performance_chunk_rows rows and (binary) the score's calibration.
+   */
+  label_column?: string;
+  /** Rows per reference chunk for the metrics' spread: about a window's labelled predictions (default 1000). */
+  performance_chunk_rows?: number;
 }
 
 export interface PredictionConfig {

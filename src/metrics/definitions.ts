@@ -120,6 +120,33 @@ const BASE_METRICS = {
   referenceCreated: define('mlwatch_reference_created_timestamp_seconds', 'gauge', ['model'],
     'When the loaded reference was built, Unix seconds.'),
 
+  // Performance at training: the reference's labelled rows (reference_build.label_column)
+  referencePerformance: define('mlwatch_reference_performance', 'gauge', ['model', 'metric'],
+    'The model\'s metric on the reference\'s labelled rows (accuracy, precision, recall, f1, roc_auc; multiclass accuracy and macro precision, recall, f1; regression mae, rmse, r2); absent without label_column or where undefined.'),
+  referencePerformanceLower: define('mlwatch_reference_performance_lower', 'gauge', ['model', 'metric'],
+    '5% quantile of the metric over random reference chunks of mlwatch_reference_performance_chunk_rows labelled rows.'),
+  referencePerformanceUpper: define('mlwatch_reference_performance_upper', 'gauge', ['model', 'metric'],
+    '95% quantile of the metric over the same reference chunks.'),
+  referencePerformanceStd: define('mlwatch_reference_performance_std', 'gauge', ['model', 'metric'],
+    'Standard deviation (ddof 1) of the metric over the same reference chunks; at n rows the standard error is about std × sqrt(chunk_rows / n).'),
+  referencePerformanceChunkRows: define('mlwatch_reference_performance_chunk_rows', 'gauge', ['model'],
+    'Mean labelled rows of the reference chunks the spread was measured on (about reference_build.performance_chunk_rows).'),
+  // Performance without labels: confidence-based estimation (CBPE) from calibrated scores
+  estimatedConfusion: define('mlwatch_estimated_confusion_total', 'counter', ['model', 'class', 'outcome'],
+    'Binary classifiers with a calibrated reference: expected confusion counts (outcome tp, fp, fn, tn; class = the positive class) from each scored prediction\'s calibrated probability p: a predicted positive adds p to tp and 1 − p to fp, a predicted negative p to fn and 1 − p to tn. Summable across replicas.'),
+  estimatedPerformance: define('mlwatch_estimated_performance', 'gauge', ['model', 'metric'],
+    'Estimated accuracy, precision, recall, f1 (from the window\'s expected counts) and roc_auc (from its expected positives per score bin) over the drift window, before any label; absent below min_samples or where undefined.'),
+  estimatedPerformanceLower: define('mlwatch_estimated_performance_lower', 'gauge', ['model', 'metric'],
+    'The estimate minus 3 standard errors, SE = mlwatch_reference_performance_std × sqrt(chunk_rows / n) at the window\'s n predictions; absent without the reference\'s spread.'),
+  estimatedPerformanceUpper: define('mlwatch_estimated_performance_upper', 'gauge', ['model', 'metric'],
+    'The estimate plus 3 standard errors (as mlwatch_estimated_performance_lower).'),
+  estimatedPerformanceSamples: define('mlwatch_estimated_performance_window_samples', 'gauge', ['model'],
+    'Scored predictions in the drift window that the estimate is over (its n).'),
+  calibrationInUse: define('mlwatch_calibration_in_use', 'gauge', ['model'],
+    'Binary classifiers: 1 when the reference\'s isotonic calibration lowered the held-out expected calibration error and calibrated scores are used, 0 when the raw score is (or the reference has no calibration: built without label_column, or before it existed).'),
+  calibrationError: define('mlwatch_calibration_error', 'gauge', ['model', 'method'],
+    'Expected calibration error of the score on held-out reference folds (10 equal-width bins), method raw or isotonic; absent without a calibration in the reference.'),
+
   // Model-server integrations: KServe's inference logger and Open Inference Protocol pairs
   kserveCloudEvents: define('mlwatch_kserve_cloudevents_total', 'counter', ['model', 'type'],
     'CloudEvents received from KServe\'s inference logger, by type (request, response); model is __other__ when no model maps to the InferenceService.'),
@@ -177,6 +204,7 @@ export const VARIANT_METRIC_KEYS = [
   'predictionValue', 'predictedClass',
   'featureDrift', 'featureDriftWindowSamples', 'featureDriftNoise', 'featureDrifted',
   'predictionDrift', 'predictionDriftWindowSamples', 'predictionDriftNoise', 'predictionDrifted', 'driftedFeaturesRatio',
+  'estimatedConfusion',
 ] as const satisfies readonly BaseKey[];
 export const SEGMENT_METRIC_KEYS = [
   'predictions',
@@ -185,6 +213,7 @@ export const SEGMENT_METRIC_KEYS = [
   'featureValue', 'featureCategory', 'predictionValue', 'predictedClass',
   'featureDrift', 'featureDriftWindowSamples', 'featureDriftNoise', 'featureDrifted',
   'predictionDrift', 'predictionDriftWindowSamples', 'predictionDriftNoise', 'predictionDrifted', 'driftedFeaturesRatio',
+  'estimatedConfusion',
 ] as const satisfies readonly BaseKey[];
 
 type VariantKey = (typeof VARIANT_METRIC_KEYS)[number];

@@ -9,6 +9,8 @@ import type { Collector } from './collector.js';
 import { MetricFamily, type Sample } from './family.js';
 import { DistributionCollector } from './collectors/distribution.js';
 import { DriftCollector } from './collectors/drift.js';
+import { EstimateCollector } from './collectors/estimate.js';
+import { PerformanceCollector } from './collectors/performance.js';
 import { QualityCollector } from './collectors/quality.js';
 import { TrafficCollector } from './collectors/traffic.js';
 import { VariantsCollector } from './collectors/variants.js';
@@ -102,6 +104,8 @@ export function createCollectors(fleet: Fleet, eventLoop?: EventLoopDelay): Coll
     new DistributionCollector(fleet),
     new DriftCollector(fleet),
     new VariantsCollector(fleet),
+    new PerformanceCollector(fleet),
+    new EstimateCollector(fleet),
   ];
   if (eventLoop) collectors.push(new RuntimeCollector(eventLoop));
   return collectors;

@@ -11,6 +11,8 @@ export interface CellReader {
   classCount(classIndex: number): number;
   versionCount(versionIndex: number): number;
   latencyBucketCount(bucket: number): number;
+  /** CBPE: the expected count of one outcome (E_TP, E_FP, E_FN, E_TN) since start. */
+  expectedCount(outcome: number): number;
   readonly latencySum: number;
   readonly latencyCount: number;
   readonly unknownFields: number;

@@ -64,6 +64,10 @@ export class CellSum implements CellReader {
     return this.sum((c) => c.latencyBucketCount(bucket));
   }
 
+  expectedCount(outcome: number): number {
+    return this.sum((c) => c.expectedCount(outcome));
+  }
+
   get latencySum(): number {
     return this.sum((c) => c.latencySum);
   }

@@ -5,6 +5,7 @@
 // them. The arrays are plain data, so a cell serialises as it is. Writes run on the hot path:
 // no allocation, no strings.
 import { QUALITY_COUNTERS, coarseFromFine, type CategoricalSlot, type ModelLayout, type NumericSlot, type Slot } from './layout.js';
+import { EXPECTED_COUNTS, E_FN, E_TP } from './cbpe-layout.js';
 import type { CellKey } from './cell-index.js';
 import type { CellReader } from './cell-reader.js';
 import { DIVERGENCE_METHODS } from './divergence.js';
@@ -51,6 +52,8 @@ export class Cell implements CellReader {
   drift: DriftResult;
   /** A variant's prediction divergence from the default variant, per method (NaN until computed). */
   readonly divergence: Float64Array;
+  /** CBPE: expected TP, FP, FN, TN since start (cbpe-layout.ts order); zeros when CBPE is off. */
+  readonly expected: Float64Array = new Float64Array(EXPECTED_COUNTS);
 
   constructor(
     readonly layout: ModelLayout,
@@ -119,6 +122,21 @@ export class Cell implements CellReader {
     this.totals[UNKNOWN_FIELDS] += n;
   }
 
+  /**
+   * CBPE, p = the calibrated P(positive): a predicted positive adds p to TP and 1 − p to FP, a
+   * predicted negative p to FN and 1 − p to TN; cumulative and in the window.
+   */
+  addExpected(p: number, predictedPositive: boolean): void {
+    const at = predictedPositive ? E_TP : E_FN;
+    this.expected[at] += p;
+    this.expected[at + 1] += 1 - p;
+    const window = this.window.current;
+    const windowAt = this.layout.cbpe?.windowAt ?? -1;
+    if (windowAt < 0) return;
+    window[windowAt + at] += p;
+    window[windowAt + at + 1] += 1 - p;
+  }
+
   /** A pair with the default variant: same class (null when either has none), |Δscore| (NaN when either has none). */
   countPair(sameClass: boolean | null, scoreDifference: number): void {
     this.totals[PAIRED]++;
@@ -132,7 +150,7 @@ export class Cell implements CellReader {
   /** Bytes of this cell's arrays. */
   get bytes(): number {
     let total = this.quality.byteLength + this.bins.byteLength + this.sums.byteLength + this.classCounts.byteLength;
-    total += this.versionCounts.byteLength + this.latencyBuckets.byteLength + this.totals.byteLength;
+    total += this.versionCounts.byteLength + this.latencyBuckets.byteLength + this.totals.byteLength + this.expected.byteLength;
     for (const sub of this.window.subWindows) total += sub.byteLength;
     return total + this.window.buckets.byteLength + this.drift.scores.byteLength + this.drift.samples.byteLength + this.drift.drifted.byteLength;
   }
@@ -176,6 +194,10 @@ export class Cell implements CellReader {
 
   sumWindowInto(target: Float64Array): void {
     this.window.sumInto(target);
+  }
+
+  expectedCount(outcome: number): number {
+    return this.expected[outcome];
   }
 
   get latencySum(): number {

@@ -5,6 +5,7 @@ import { createBinLookup, type BinLookup } from '../stats/bin-lookup.js';
 import { binLowerEdges } from '../stats/bins.js';
 import { CATEGORICAL_METHODS, NUMERIC_METHODS } from '../stats/slot-scores.js';
 import type { FeatureConfig, ModelConfig, NoiseQuantile } from '../config/types.js';
+import { EXPECTED_COUNTS, buildCbpeLayout, type CbpeLayout } from './cbpe-layout.js';
 import {
   OTHER_CATEGORY,
   type CategoricalSketch,
@@ -108,6 +109,8 @@ export interface ModelLayout {
   /** Classification: config class name → index; the last index (classes.length) is __other__. */
   classIndex: Map<string, number>;
   classNames: string[];
+  /** The label-free performance estimate (binary classifiers with a calibrated reference), else null. */
+  cbpe: CbpeLayout | null;
 }
 
 export function buildLayout(model: ModelConfig, reference: Reference): ModelLayout {
@@ -122,6 +125,8 @@ export function buildLayout(model: ModelConfig, reference: Reference): ModelLayo
   for (const slot of slots) if (slot.kind === 'numeric') slot.offsetsAt += cursor.bins;
   const classNames = [...model.classes, OTHER_CATEGORY];
   const classIndex = new Map(model.classes.map((name, i) => [name, i] as [string, number]));
+  // The estimate's four expected counts follow the bins and offsets in each window array.
+  const cbpe = buildCbpeLayout(model, reference, prediction.binCount, cursor.bins + cursor.offsets);
   return {
     model,
     reference,
@@ -130,9 +135,10 @@ export function buildLayout(model: ModelConfig, reference: Reference): ModelLayo
     prediction,
     totalBins: cursor.bins,
     totalOffsets: cursor.offsets,
-    windowWidth: cursor.bins + cursor.offsets,
+    windowWidth: cursor.bins + cursor.offsets + (cbpe === null ? 0 : EXPECTED_COUNTS),
     classIndex,
     classNames,
+    cbpe,
   };
 }
 

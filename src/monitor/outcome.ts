@@ -32,6 +32,10 @@ export class EventOutcome {
   latencyBucket = NO_LATENCY;
   latencySeconds = 0;
   unknownFields = 0;
+  /** CBPE: the event's calibrated P(positive), NaN when it has none (no score, or CBPE off). */
+  expectedPositive = Number.NaN;
+  /** CBPE: the score is at or above the decision threshold. */
+  predictedPositive = false;
 
   constructor(readonly layout: ModelLayout) {
     this.codes = new Int32Array(layout.slots.length);
@@ -60,5 +64,6 @@ export class EventOutcome {
     if (this.latencyBucket >= 0) cell.addLatency(this.latencyBucket, this.latencySeconds);
     else if (this.latencyBucket === NON_FINITE_LATENCY) cell.countNonFiniteLatency();
     if (this.unknownFields > 0) cell.countUnknownFields(this.unknownFields);
+    if (this.expectedPositive === this.expectedPositive) cell.addExpected(this.expectedPositive, this.predictedPositive);
   }
 }

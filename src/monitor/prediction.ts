@@ -1,7 +1,8 @@
 // The model output of one event, per task: a number, or { label?, score?, scores? }.
 // Regression and binary models bin a numeric value/score; classifiers also count the
 // predicted class. A bad prediction is a quality signal on the prediction, never a rejection.
-import { Q_NON_FINITE, Q_OUT_OF_RANGE, Q_TYPE_ERRORS, type ModelLayout, type NumericSlot } from './layout.js';
+import type { CbpeLayout } from './cbpe-layout.js';
+import { BIN_MASK, Q_NON_FINITE, Q_OUT_OF_RANGE, Q_TYPE_ERRORS, type ModelLayout, type NumericSlot } from './layout.js';
 import { SLOT_MISSING, SLOT_NONE, type EventOutcome } from './outcome.js';
 import { isNonFiniteMarker, resolveCategorical, resolveNumeric } from './record.js';
 
@@ -10,6 +11,7 @@ type Json = Record<string, unknown>;
 export function resolvePrediction(layout: ModelLayout, outcome: EventOutcome, prediction: unknown): void {
   outcome.predictedClass = -1;
   outcome.predictionQuality = -1;
+  outcome.expectedPositive = Number.NaN;
   const slot = layout.prediction;
   if (slot.kind === 'categorical') {
     const label = multiclassLabel(layout, prediction);
@@ -40,11 +42,19 @@ function resolveBinary(layout: ModelLayout, outcome: EventOutcome, slot: Numeric
     return;
   }
   // The score feeds prediction drift; a label alone still counts the class.
-  if (score !== undefined) resolveNumeric(outcome, slot, score);
-  else outcome.codes[slot.index] = SLOT_NONE;
+  if (score !== undefined) {
+    resolveNumeric(outcome, slot, score);
+    if (layout.cbpe !== null && outcome.codes[slot.index] >= 0) resolveExpected(layout.cbpe, outcome, outcome.codes[slot.index] & BIN_MASK, score as number);
+  } else outcome.codes[slot.index] = SLOT_NONE;
   if (typeof label === 'string') resolveClass(layout, outcome, label);
   else if (label !== undefined && label !== null) outcome.predictionQuality = Q_TYPE_ERRORS;
   else if (typeof score === 'number' && score - score === 0) outcome.predictedClass = score >= layout.model.prediction.decision_threshold ? 1 : 0;
+}
+
+/** CBPE: the calibrated probability by the score's fine bin (a lookup), else the raw score clipped to [0, 1]. */
+function resolveExpected(cbpe: CbpeLayout, outcome: EventOutcome, bin: number, score: number): void {
+  outcome.expectedPositive = cbpe.calibrated !== null ? cbpe.calibrated[bin] : score < 0 ? 0 : score > 1 ? 1 : score;
+  outcome.predictedPositive = score >= cbpe.threshold;
 }
 
 function numericValue(prediction: unknown): unknown {

@@ -15,7 +15,8 @@ import { segmentNoiseJobs } from './segment-noise.js';
 import { SegmentTallies } from './segments.js';
 import { seedFromName } from './seeded-random.js';
 import { FINE_BINS, REFERENCE_FORMAT, REFERENCE_FORMAT_VERSION, type FeatureSketch, type Reference, type SegmentReference } from './types.js';
-import { booleanDecoder, categoryDecoder, numberDecoder, type NaValues } from './values.js';
+import { PerformanceTally } from './performance-tally.js';
+import { INVALID, MISSING, booleanDecoder, categoryDecoder, numberDecoder, type NaValues } from './values.js';
 
 export interface BuildProgress {
   pass: 1 | 2 | 3;
@@ -82,12 +83,15 @@ export async function buildReferenceWithReport(options: BuildOptions): Promise<B
     else column.freeze();
   }
 
+  const labels = labelTallyFor(model, format, na, pass1.rows, prediction);
+  const labelColumn = model.reference_build.label_column;
   const pass2 = await streamRows({
     path: dataPath,
     format,
-    columns: names,
+    columns: labels === null || labelColumn === undefined ? names : [...names, labelColumn],
     onRow: (values) => {
       for (let i = 0; i < columns.length; i++) columns[i].tally(values[i]);
+      labels?.add(decodedPrediction(model, prediction, values[columns.length - 1]), values[columns.length]);
     },
     onBytes: (bytesRead, bytesTotal, rows) => options.onProgress?.({ pass: 2, passes, bytesRead, bytesTotal, rows }),
   });
@@ -99,6 +103,12 @@ export async function buildReferenceWithReport(options: BuildOptions): Promise<B
 
   const sketches = columns.map((column) => column.sketch());
   const segments = await segmentReferences(model, dataPath, format, sketches, columns, pass1.rows, options);
+  if (labels !== null && labels.labelled === 0) {
+    throw new ReferenceBuildError(
+      `data file ${dataPath}: no valid labels in ${pass1.rows} rows of label column "${labelColumn}" (${labelExpectation(model)}); check reference_build.label_column`,
+    );
+  }
+  const calibration = labels?.calibration();
   // Noise levels of every score, per window size: what stationary windows score (noise.ts),
   // for the whole reference's sketches and each segment value's, in one pool.
   const grid = noiseGrid();
@@ -130,6 +140,8 @@ export async function buildReferenceWithReport(options: BuildOptions): Promise<B
       prediction: sketches[sketches.length - 1],
       ...(segments === null ? {} : { segments }),
       noise: grid,
+      ...(labels === null ? {} : { performance: labels.performance() }),
+      ...(calibration === undefined ? {} : { calibration }),
     },
     skippedRows: pass1.malformed,
   };
@@ -181,6 +193,27 @@ function predictionColumnFor(model: ModelConfig, format: DataFormat, topCategori
     return new CategoryCounter(label, categoryDecoder(format, { allowed: new Set(model.classes), na }), { topCategories, domain: model.classes });
   }
   return new NumericAccumulator(label, numberDecoder(format, na));
+}
+
+function labelTallyFor(model: ModelConfig, format: DataFormat, na: NaValues, rows: number, prediction: Column): PerformanceTally | null {
+  if (model.reference_build.label_column === undefined) return null;
+  const fineEdges = prediction instanceof NumericAccumulator ? prediction.frozenFineEdges : [];
+  return new PerformanceTally(model, format, na, rows, fineEdges);
+}
+
+/** The row's prediction as the label pass takes it: the number, or the class index (multiclass); null when missing or invalid. */
+function decodedPrediction(model: ModelConfig, prediction: Column, raw: unknown): number | null {
+  const value = prediction.decodeValue(raw);
+  if (value === MISSING || value === INVALID) return null;
+  if (typeof value === 'number') return value;
+  const index = model.classes.indexOf(value);
+  return index < 0 ? null : index;
+}
+
+function labelExpectation(model: ModelConfig): string {
+  if (model.task === 'regression') return 'numbers';
+  const classes = model.classes.map((c) => JSON.stringify(c)).join(', ');
+  return model.task === 'binary_classification' ? `one of the classes ${classes}, or 0/1, false/true` : `one of the classes ${classes}`;
 }
 
 function checkEveryColumnHasValues(dataPath: string, pass: RowStreamResult, columns: Column[], names: readonly string[]): void {

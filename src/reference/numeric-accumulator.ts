@@ -108,6 +108,11 @@ export class NumericAccumulator {
    * the coarse and fine edges. Atoms enter only the fine edges: the coarse ones stay the
    * exported histogram's at most `bins` + 1 buckets.
    */
+  /** The fine edges fixed by freeze() (the reference's fine_edges), for the label pass's score bins. */
+  get frozenFineEdges(): readonly number[] {
+    return this.fineEdgeList;
+  }
+
   freeze(bins: number): void {
     if (this.count === 0) return;
     this.flushBatch();

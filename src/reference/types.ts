@@ -162,8 +162,50 @@ export interface Reference {
   segments?: SegmentReference[];
   /** The grid of the sketches' noise levels (format_version 2; absent in version 1). */
   noise?: NoiseGrid;
+  /** The model's metrics on the labelled rows (reference_build.label_column); absent without one. */
+  performance?: ReferencePerformance;
+  /** Binary classifiers with a label column: the isotonic calibration of the score (CBPE). */
+  calibration?: ReferenceCalibration;
   /** sha256 (hex) of the canonical JSON of this object without the checksum field. */
   checksum: string;
+}
+
+/** Spread of one metric over chunks of `chunk_rows` labelled rows drawn at random from the reference. */
+export interface MetricSpread {
+  /** Sample standard deviation over the chunks (ddof = 1). */
+  std: number;
+  /** 5% and 95% quantiles over the chunks (numpy's linear rule). */
+  p05: number;
+  p95: number;
+}
+
+/**
+ * Metrics: binary accuracy, precision, recall, f1, roc_auc (positive class classes[1], the
+ * decision threshold of the config; ROC AUC on the prediction's fine bins); multiclass accuracy
+ * and macro precision, recall, f1; regression mae, rmse, r2. A metric undefined on the data is null.
+ */
+export interface ReferencePerformance {
+  label_column: string;
+  /** Rows with a valid label (the metrics' n); rows whose label was missing or invalid. */
+  labelled_rows: number;
+  unlabelled_rows: number;
+  metrics: Record<string, number | null>;
+  /** The mean size of the chunks the spread was measured on, and how many there were. */
+  chunk_rows: number;
+  chunks: number;
+  /** Per metric; absent with fewer than two chunks. */
+  spread: Record<string, MetricSpread>;
+}
+
+export interface ReferenceCalibration {
+  method: 'isotonic';
+  /** The map lowers the mean held-out ECE (folds below): CBPE uses it; else the raw score. */
+  used: boolean;
+  folds: number;
+  raw_ece: number | null;
+  calibrated_ece: number | null;
+  /** The calibrated probability per fine bin of the prediction (length fine_edges.length + 1). */
+  map: number[];
 }
 
 /** Fine bins per numeric feature: KS error from binning is at most 1/FINE_BINS. */

@@ -1,6 +1,7 @@
 // The mlwatch alert rules, generated from the thresholds (alert-rules/thresholds.yaml) into
 // alert-rules/mlwatch-alerts.rules.yml. Groups follow the teams' concerns.
 import { driftAlerts } from './drift-alerts.js';
+import { performanceAlerts } from './performance-alerts.js';
 import { qualityAlerts } from './quality-alerts.js';
 import type { RuleGroup } from './rule.js';
 import { collectorFailingAlert, downAlert, servingAlerts } from './serving-alerts.js';
@@ -26,6 +27,7 @@ export function alertRuleGroups(t: AlertThresholds): RuleGroup[] {
     { name: 'mlwatch-data-quality', rules: qualityAlerts(t) },
     { name: 'mlwatch-serving', rules: servingAlerts(t) },
     { name: 'mlwatch-slices', rules: sliceAlerts(t) },
+    { name: 'mlwatch-performance', rules: performanceAlerts(t) },
   ];
 }
 

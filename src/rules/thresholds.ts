@@ -104,6 +104,7 @@ export interface AlertSettingsByName {
   MLWatchEventsRejected: RatioAlertSettings;
   MLWatchSegmentFeatureDrift: BaseAlertSettings;
   MLWatchVariantPredictionDivergence: DriftAlertSettings;
+  MLWatchEstimatedPerformanceDrop: BaseAlertSettings;
 }
 
 export type AlertName = keyof AlertSettingsByName;
@@ -155,6 +156,7 @@ export const ALERT_FIELDS: Record<AlertName, Record<string, FieldKind>> = {
   MLWatchEventsRejected: RATIO,
   MLWatchSegmentFeatureDrift: BASE,
   MLWatchVariantPredictionDivergence: DRIFT,
+  MLWatchEstimatedPerformanceDrop: BASE,
 };
 
 export const ALERT_NAMES = Object.keys(ALERT_FIELDS) as AlertName[];

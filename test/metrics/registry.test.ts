@@ -131,7 +131,7 @@ describe('MetricsRegistry', () => {
       expect(def.name.endsWith('_total')).toBe(def.type === 'counter');
       // type: request or response, the two kinds of KServe logger CloudEvent (a fixed pair);
       // variant, segment, segment_value: the configured slices.
-      const allowed = ['model', 'feature', 'category', 'class', 'method', 'reason', 'version', 'le', 'lower', 'upper', 'collector', 'type', 'variant', 'segment', 'segment_value'];
+      const allowed = ['model', 'feature', 'category', 'class', 'method', 'reason', 'version', 'le', 'lower', 'upper', 'collector', 'type', 'variant', 'segment', 'segment_value', 'metric', 'outcome'];
       for (const label of def.labels) expect(allowed).toContain(label);
     }
   });

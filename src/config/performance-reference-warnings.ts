@@ -1,0 +1,21 @@
+// A label column configured, but the loaded reference has no performance (or, for a binary
+// classifier, no calibration): it was built before label_column was set, or by an mlwatch
+// without it. The reference still loads; the reference performance gauges are absent and the
+// confidence-based estimate is off (mlwatch_calibration_in_use = 0).
+import type { Reference } from '../reference/types.js';
+import { problem, type Problem } from './problems.js';
+import type { ModelConfig } from './types.js';
+
+export function performanceReferenceWarnings(model: ModelConfig, reference: Reference): Problem[] {
+  if (model.reference_build?.label_column === undefined) return [];
+  const missing: string[] = [];
+  if (reference.performance === undefined) missing.push('no performance (mlwatch_reference_performance is absent)');
+  if (model.task === 'binary_classification' && reference.calibration === undefined) missing.push('no calibration (the estimated performance is off)');
+  if (missing.length === 0) return [];
+  return [
+    problem(
+      ['reference_build', 'label_column'],
+      `the reference has ${missing.join(' and ')}: it was built before label_column was configured; rebuild it with "mlwatch reference build"`,
+    ),
+  ];
+}

@@ -1,0 +1,86 @@
+// Performance without labels (CBPE): the expected confusion counters of every scope (model,
+// variant, segment value), read from the cells, and the model's estimate over its drift window
+// with the ±3 SE band, computed at scrape from the summed window (buffers made once).
+import { CbpeEstimator } from '../../monitor/cbpe-estimate.js';
+import { EXPECTED_OUTCOMES } from '../../monitor/cbpe-layout.js';
+import type { CellReader } from '../../monitor/cell-reader.js';
+import type { Fleet } from '../../monitor/fleet.js';
+import { ESTIMATED_METRICS } from '../../stats/cbpe.js';
+import { METRICS } from '../definitions.js';
+import { families, type Collector } from '../collector.js';
+import type { Sample } from '../family.js';
+import { ScopeSamples, ScopedFamilies, scopesOf } from '../scopes.js';
+
+interface CounterBinding {
+  sample: Sample;
+  reader: CellReader;
+  outcome: number;
+}
+
+interface WindowBinding {
+  reader: CellReader;
+  estimator: CbpeEstimator;
+  window: Float64Array;
+  minSamples: number;
+  model: string;
+}
+
+export class EstimateCollector implements Collector {
+  readonly name = 'estimate';
+  private readonly scoped = new ScopedFamilies(['estimatedConfusion'] as const);
+  private readonly f = families({
+    estimatedPerformance: METRICS.estimatedPerformance,
+    estimatedPerformanceLower: METRICS.estimatedPerformanceLower,
+    estimatedPerformanceUpper: METRICS.estimatedPerformanceUpper,
+    estimatedPerformanceSamples: METRICS.estimatedPerformanceSamples,
+  });
+  readonly families = [...this.scoped.all(), ...Object.values(this.f)];
+  private readonly counters: CounterBinding[] = [];
+  private readonly published = new ScopeSamples();
+  private readonly windows: WindowBinding[] = [];
+
+  constructor(fleet: Fleet) {
+    for (const scope of scopesOf(fleet)) {
+      const { layout } = scope.model.monitor;
+      const family = this.scoped.get(scope.kind, 'estimatedConfusion');
+      if (layout.cbpe === null || family === null) continue;
+      const samples = EXPECTED_OUTCOMES.map((outcome, k) => {
+        const sample = { labels: { ...scope.labels, class: layout.model.classes[1], outcome }, value: 0 };
+        this.counters.push({ sample, reader: scope.reader, outcome: k });
+        return sample;
+      });
+      this.published.add(family, scope, samples);
+      if (scope.kind === 'model') {
+        this.windows.push({
+          reader: scope.reader,
+          estimator: new CbpeEstimator(layout, layout.cbpe),
+          window: new Float64Array(layout.windowWidth),
+          minSamples: layout.model.drift.min_samples,
+          model: layout.model.name,
+        });
+      }
+    }
+  }
+
+  update(): void {
+    for (const c of this.counters) c.sample.value = c.reader.expectedCount(c.outcome);
+    this.published.publish();
+    for (const family of Object.values(this.f)) family.samples = [];
+    for (const w of this.windows) {
+      w.reader.sumWindowInto(w.window);
+      const estimate = w.estimator.estimate(w.window);
+      this.f.estimatedPerformanceSamples.samples.push({ labels: { model: w.model }, value: estimate.n });
+      if (estimate.n < w.minSamples) continue;
+      for (const metric of ESTIMATED_METRICS) {
+        const value = estimate.value[metric];
+        if (!Number.isFinite(value)) continue;
+        const labels = { model: w.model, metric };
+        this.f.estimatedPerformance.samples.push({ labels, value });
+        const band = estimate.band[metric];
+        if (!Number.isFinite(band)) continue;
+        this.f.estimatedPerformanceLower.samples.push({ labels, value: value - band });
+        this.f.estimatedPerformanceUpper.samples.push({ labels, value: value + band });
+      }
+    }
+  }
+}

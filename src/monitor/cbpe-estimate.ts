@@ -1,0 +1,57 @@
+// The window's performance estimate, read off a summed drift window: the four expected counts
+// the events added, and — for ROC AUC — the prediction's counts per fine bin with their expected
+// positives (count × calibrated p̂ of the bin, or, with the raw score, the bin's score sum from
+// its offsets). Off the hot path: at scrape, with buffers made once.
+import { ESTIMATED_METRICS, estimatedConfusionMetrics, estimatedRocAuc, samplingBand, type EstimatedMetric } from '../stats/cbpe.js';
+import { E_FN, E_FP, E_TN, E_TP, type CbpeLayout } from './cbpe-layout.js';
+import type { ModelLayout, NumericSlot } from './layout.js';
+
+export interface WindowEstimate {
+  /** Predictions in the window with a probability (the estimate's n). */
+  n: number;
+  value: Record<EstimatedMetric, number>;
+  /** ± half-width of the band (3 SE at n), NaN when the reference has no spread for the metric. */
+  band: Record<EstimatedMetric, number>;
+}
+
+export class CbpeEstimator {
+  private readonly positives: Float64Array;
+  private readonly scratch: Float64Array;
+  private readonly slot: NumericSlot;
+
+  constructor(
+    private readonly layout: ModelLayout,
+    private readonly cbpe: CbpeLayout,
+  ) {
+    this.slot = layout.prediction as NumericSlot;
+    this.positives = new Float64Array(this.slot.binCount);
+    this.scratch = new Float64Array(this.slot.binCount);
+  }
+
+  /** The estimate from a summed window array (the layout's window width). */
+  estimate(window: Float64Array): WindowEstimate {
+    const at = this.cbpe.windowAt;
+    const expected = { tp: window[at + E_TP], fp: window[at + E_FP], fn: window[at + E_FN], tn: window[at + E_TN] };
+    const n = expected.tp + expected.fp + expected.fn + expected.tn;
+    const slot = this.slot;
+    const counts = window.subarray(slot.binOffset, slot.binOffset + slot.binCount);
+    for (let b = 0; b < slot.binCount; b++) {
+      this.positives[b] =
+        this.cbpe.calibrated !== null
+          ? counts[b] * this.cbpe.calibrated[b]
+          : clip01(counts[b] > 0 ? (window[slot.offsetsAt + b] + counts[b] * slot.binLowerEdges[b]) / counts[b] : 0) * counts[b];
+    }
+    const value = { ...estimatedConfusionMetrics(expected), roc_auc: estimatedRocAuc(counts, this.positives, this.scratch) };
+    const performance = this.layout.reference.performance;
+    const band = {} as Record<EstimatedMetric, number>;
+    for (const metric of ESTIMATED_METRICS) {
+      const spread = performance?.spread[metric];
+      band[metric] = spread === undefined || performance === undefined ? Number.NaN : samplingBand(spread.std, performance.chunk_rows, n);
+    }
+    return { n, value, band };
+  }
+}
+
+function clip01(p: number): number {
+  return p < 0 ? 0 : p > 1 ? 1 : p;
+}
