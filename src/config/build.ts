@@ -2,6 +2,7 @@
 // filled in (built-in < `defaults:` < the model), paths absolute. Nothing is validated here.
 import { dirname, resolve } from 'node:path';
 import {
+  DEFAULT_CHECKPOINT_INTERVAL_SECONDS,
   DEFAULT_DRIFT,
   DEFAULT_INGEST,
   DEFAULT_INGEST_LISTEN,
@@ -55,6 +56,8 @@ export function buildConfig(raw: RawConfigFile, sourcePath: string): Config {
     },
     logging: { ...DEFAULT_LOGGING, ...raw.logging },
     kserve: { ...DEFAULT_KSERVE_PAIRING, ...raw.kserve },
+    ...(raw.state_dir === undefined ? {} : { state_dir: resolve(folder, raw.state_dir) }),
+    checkpoint_interval_seconds: raw.checkpoint_interval_seconds ?? DEFAULT_CHECKPOINT_INTERVAL_SECONDS,
     models: raw.models.map((model) => buildModel(model, modelDefaults, folder)),
   };
 }

@@ -35,6 +35,9 @@ export const DEFAULT_METRICS: Omit<MetricsConfig, 'listen'> = {
   shutdown_grace_seconds: 15,
 };
 
+/** Seconds between checkpoints when state_dir is set: at most a minute of counts lost to a kill -9. */
+export const DEFAULT_CHECKPOINT_INTERVAL_SECONDS = 60;
+
 export const DEFAULT_LOGGING: LoggingConfig = {
   level: 'info',
   log_feature_values: false,

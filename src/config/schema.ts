@@ -105,6 +105,8 @@ export interface RawConfigFile {
   metrics?: { listen?: string; latency_buckets_seconds?: number[]; max_label_value_bytes?: number; shutdown_grace_seconds?: number };
   logging?: { level?: LoggingConfig['level']; log_feature_values?: boolean };
   kserve?: { pairing_ttl_seconds?: number; max_pending?: number; max_pending_bytes?: number };
+  state_dir?: string;
+  checkpoint_interval_seconds?: number;
   defaults?: { drift?: RawDrift; reference_build?: RawReferenceBuild; max_versions?: number };
   models: RawModel[];
 }
@@ -291,6 +293,14 @@ export const CONFIG_SCHEMA: SchemaObject = mapping(
       max_pending: integerFrom(1, 1_000_000),
       max_pending_bytes: integerFrom(1024),
     }),
+    // Checkpoints of the state (src/checkpoint): off unless state_dir is set.
+    state_dir: { ...nonEmptyString, [EXPECTED_KEYWORD]: 'the folder checkpoints are written to (relative to this file)' },
+    checkpoint_interval_seconds: {
+      type: 'number',
+      minimum: 1,
+      maximum: 86400,
+      [EXPECTED_KEYWORD]: 'seconds from 1 to 86400 between two checkpoints of the state',
+    },
     defaults: mapping({ drift, reference_build: referenceBuild, max_versions: maxVersions }),
     models: { type: 'array', items: model, minItems: 1, [EXPECTED_KEYWORD]: 'a list of at least one model' },
   },

@@ -198,5 +198,9 @@ export interface Config {
   metrics: MetricsConfig;
   logging: LoggingConfig;
   kserve: KservePairingConfig;
+  /** Absolute folder of the state's checkpoints; absent: no checkpoints (the state starts empty at every start). */
+  state_dir?: string;
+  /** Seconds between two checkpoints (one more is written on SIGTERM after the drain). */
+  checkpoint_interval_seconds: number;
   models: ModelConfig[];
 }

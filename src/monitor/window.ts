@@ -64,6 +64,21 @@ export class TimeWindow {
     }
   }
 
+  /**
+   * After a restore (the arrays and buckets copied in): continue from the checkpoint's newest
+   * bucket, or now's when later, and drop every sub-window that has left the window since.
+   */
+  resume(savedBucket: number, nowMs: number): void {
+    this.currentBucket = Math.max(savedBucket, this.bucketOf(nowMs));
+    const oldest = this.currentBucket - this.count;
+    for (let s = 0; s < this.count; s++) {
+      if (this.buckets[s] > oldest && this.buckets[s] <= this.currentBucket) continue;
+      this.subWindows[s].fill(0);
+      this.buckets[s] = EMPTY;
+    }
+    this.current = this.claim(this.currentBucket);
+  }
+
   /** Empty every sub-window (a fresh window, e.g. after the reference changed). */
   clear(): void {
     for (let s = 0; s < this.count; s++) {
