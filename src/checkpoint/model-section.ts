@@ -62,6 +62,7 @@ function arraysOf(state: ModelState): Float64Array[] {
   const sum = sumDrift(state);
   if (sum !== null) arrays.push(...driftArrays(sum));
   if (state.pairing !== null) arrays.push(state.pairing.unpaired);
+  arrays.push(state.outsideWindow);
   return arrays;
 }
 

@@ -132,9 +132,16 @@ function mergeDrift(base: DriftConfig, override: RawDrift | undefined): DriftCon
     sub_windows: o.sub_windows ?? base.sub_windows,
     min_samples: o.min_samples ?? base.min_samples,
     compute_interval_seconds: o.compute_interval_seconds ?? base.compute_interval_seconds,
+    ...optional('window_time', o.window_time ?? base.window_time),
+    ...optional('future_tolerance_seconds', o.future_tolerance_seconds ?? base.future_tolerance_seconds),
     decision_method: { ...base.decision_method, ...o.decision_method },
     thresholds: { ...base.thresholds, ...o.thresholds },
   };
+}
+
+/** `{ key: value }`, or nothing when the value is absent (the config then says only what was set). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 /** Key by key; a na_values list replaces the one below it (a fresh copy). */

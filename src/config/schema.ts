@@ -41,6 +41,8 @@ export interface RawDrift {
   sub_windows?: number;
   min_samples?: number;
   compute_interval_seconds?: number;
+  window_time?: 'arrival' | 'event';
+  future_tolerance_seconds?: number;
   decision_method?: { numeric?: NumericDriftMethod; categorical?: CategoricalDriftMethod };
   thresholds?: Partial<DriftThresholds>;
 }
@@ -148,6 +150,9 @@ const drift = mapping({
   min_samples: integerFrom(1),
   // Longer than a day is surely a mistake, and Node timers cannot wait past ~24.8 days.
   compute_interval_seconds: integerFrom(1, 86_400),
+  // Which time picks an event's sub-window: when it arrived (default) or its own timestamp.
+  window_time: { enum: ['arrival', 'event'] },
+  future_tolerance_seconds: { type: 'number', minimum: 0, maximum: 3600, [EXPECTED_KEYWORD]: 'seconds from 0 to 3600 an event\'s timestamp may be ahead of mlwatch\'s clock' },
   decision_method: mapping({
     numeric: { enum: [...NUMERIC_DRIFT_METHODS] },
     categorical: { enum: [...CATEGORICAL_DRIFT_METHODS] },

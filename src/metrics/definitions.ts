@@ -33,6 +33,8 @@ const BASE_METRICS = {
     'Events whose model_version cannot be a label value (empty, longer than metrics.max_label_value_bytes, control characters or invalid Unicode); they count under version __other__.'),
   eventsRejected: define('mlwatch_events_rejected_total', 'counter', ['model', 'reason'],
     'Events (or whole requests, for body-level reasons) rejected at ingest; model is __other__ when unknown.'),
+  eventsOutsideWindow: define('mlwatch_events_outside_window_total', 'counter', ['model', 'reason'],
+    'Models with drift.window_time event: accepted events left out of the drift window, by reason: late (older than the window), early (ahead of the clock by more than drift.future_tolerance_seconds) or no_timestamp (absent or unreadable); every other counter has them.'),
   unknownFields: define('mlwatch_unknown_fields_total', 'counter', ['model'],
     'Feature fields in events that the config does not declare (names are never labels).'),
 

@@ -14,6 +14,7 @@ import { TrafficCollector } from './collectors/traffic.js';
 import { VariantsCollector } from './collectors/variants.js';
 import { RuntimeCollector } from './collectors/runtime.js';
 import type { EventLoopDelay } from './event-loop.js';
+import { EventTimeCollector } from './collectors/event-time.js';
 
 const MISNAMED_DEFAULT_GAUGES = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 
@@ -102,6 +103,7 @@ export function createCollectors(fleet: Fleet, eventLoop?: EventLoopDelay): Coll
     new DistributionCollector(fleet),
     new DriftCollector(fleet),
     new VariantsCollector(fleet),
+    new EventTimeCollector(fleet),
   ];
   if (eventLoop) collectors.push(new RuntimeCollector(eventLoop));
   return collectors;
