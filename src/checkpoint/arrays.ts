@@ -9,9 +9,10 @@ export function byteLengthOf(arrays: readonly Numbers[]): number {
   return total;
 }
 
-/** The arrays' bytes, one after the other, into a new buffer. */
-export function packArrays(arrays: readonly Numbers[]): Buffer {
-  const out = Buffer.allocUnsafe(byteLengthOf(arrays));
+/** The arrays' bytes, one after the other, into `into` when it is large enough (else a new buffer); returns the bytes written. */
+export function packArrays(arrays: readonly Numbers[], into?: Buffer): Buffer {
+  const length = byteLengthOf(arrays);
+  const out = into !== undefined && into.length >= length ? into.subarray(0, length) : Buffer.allocUnsafe(length);
   let at = 0;
   for (const a of arrays) {
     out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at);

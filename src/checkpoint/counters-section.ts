@@ -8,7 +8,7 @@ import { REJECT_REASONS } from '../monitor/rejections.js';
 import { SIDES, UNPAIRED_REASONS } from '../integrations/counters.js';
 import type { InferenceIngest } from '../integrations/inference-ingest.js';
 import { PAYLOAD_REASONS } from '../integrations/problems.js';
-import { packArrays, unpackArrays } from './arrays.js';
+import { unpackArrays } from './arrays.js';
 import type { Part } from './format.js';
 import { emptyReport, type CheckpointSection, type RestoreReport } from './section.js';
 
@@ -37,11 +37,11 @@ export class CountersSection implements CheckpointSection {
     private readonly tables: () => readonly CounterTable[],
   ) {}
 
-  *parts(): Iterable<{ meta: TableMeta; payload: Buffer }> {
+  *parts(): Iterable<{ meta: TableMeta; arrays: Float64Array[] }> {
     const names = this.modelNames();
     for (const table of this.tables()) {
       const rows = table.otherRow ? [...names, OTHER_ROW] : [...names];
-      yield { meta: { key: table.key, rows, columns: [...table.columns] }, payload: packArrays([table.values]) };
+      yield { meta: { key: table.key, rows, columns: [...table.columns] }, arrays: [table.values] };
     }
   }
 

@@ -23,15 +23,19 @@ export interface Part {
   payload: Buffer;
 }
 
-export function encodeFrame(meta: PartMeta, payload: Buffer): Buffer {
-  if (payload.length > MAX_PAYLOAD) throw new Error(`checkpoint part ${meta.section}/${meta.key} is ${payload.length} bytes, more than a frame holds`);
+/** A frame's header and meta; its payload follows it in the file as it is (no copy). */
+export function frameHead(meta: PartMeta, payloadLength: number): Buffer {
+  if (payloadLength > MAX_PAYLOAD) throw new Error(`checkpoint part ${meta.section}/${meta.key} is ${payloadLength} bytes, more than a frame holds`);
   const metaBytes = Buffer.from(JSON.stringify(meta), 'utf8');
-  const frame = Buffer.allocUnsafe(FRAME_HEADER + metaBytes.length + payload.length);
-  frame.writeUInt32LE(metaBytes.length, 0);
-  frame.writeUInt32LE(payload.length, 4);
-  metaBytes.copy(frame, FRAME_HEADER);
-  payload.copy(frame, FRAME_HEADER + metaBytes.length);
-  return frame;
+  const head = Buffer.allocUnsafe(FRAME_HEADER + metaBytes.length);
+  head.writeUInt32LE(metaBytes.length, 0);
+  head.writeUInt32LE(payloadLength, 4);
+  metaBytes.copy(head, FRAME_HEADER);
+  return head;
+}
+
+export function encodeFrame(meta: PartMeta, payload: Buffer): Buffer {
+  return Buffer.concat([frameHead(meta, payload.length), payload]);
 }
 
 /** The end frame: how many parts came before it and when the checkpoint was taken. */

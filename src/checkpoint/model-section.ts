@@ -6,7 +6,7 @@ import type { Cell } from '../monitor/cell.js';
 import type { DriftResult } from '../monitor/drift.js';
 import type { Fleet, MonitoredModel } from '../monitor/fleet.js';
 import type { ModelState } from '../monitor/state.js';
-import { byteLengthOf, packArrays, unpackArrays } from './arrays.js';
+import { byteLengthOf, unpackArrays } from './arrays.js';
 import type { Part } from './format.js';
 import { emptyReport, type CheckpointSection, type RestoreContext, type RestoreReport } from './section.js';
 
@@ -35,7 +35,7 @@ export class ModelsSection implements CheckpointSection {
 
   constructor(private readonly models: () => readonly MonitoredModel[]) {}
 
-  *parts(): Iterable<{ meta: ModelMeta; payload: Buffer }> {
+  *parts(): Iterable<{ meta: ModelMeta; arrays: Float64Array[] }> {
     for (const m of this.models()) yield snapshot(m.monitor.model.name, m.monitor.state);
   }
 
@@ -96,7 +96,7 @@ function restoreDriftMeta(drift: DriftResult, meta: DriftMeta): void {
   drift.durationSeconds = meta.duration_seconds;
 }
 
-function snapshot(name: string, state: ModelState): { meta: ModelMeta; payload: Buffer } {
+function snapshot(name: string, state: ModelState): { meta: ModelMeta; arrays: Float64Array[] } {
   const sum = sumDrift(state);
   const meta: ModelMeta = {
     key: name,
@@ -107,7 +107,7 @@ function snapshot(name: string, state: ModelState): { meta: ModelMeta; payload: 
     cells: state.cells.map((cell) => ({ bucket: cell.window.currentBucket, drift: driftMeta(cell.drift) })),
     sum_drift: sum === null ? null : driftMeta(sum),
   };
-  return { meta, payload: packArrays(arraysOf(state)) };
+  return { meta, arrays: arraysOf(state) };
 }
 
 /** Copy a part into the state; false (the state untouched) when the part does not fit it. */

@@ -5,11 +5,12 @@
 // writer yields to the event loop between two parts, never inside one.
 import type { Part } from './format.js';
 
-/** A part as a section makes it: its key (model name, table) and whatever else it must read back, as JSON. */
-export interface SectionPart {
-  meta: { key: string };
-  payload: Buffer;
-}
+/**
+ * A part as a section makes it: its key (model name, table) and whatever else it must read
+ * back, as JSON; then its bytes, either as typed arrays (copied by the writer into a buffer it
+ * reuses, so a checkpoint allocates next to nothing) or as a buffer of the section's own.
+ */
+export type SectionPart = { meta: { key: string } } & ({ arrays: readonly Float64Array[] } | { payload: Buffer });
 
 export interface RestoreReport {
   /** Parts given back (e.g. model names). */

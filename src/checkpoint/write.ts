@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MAGIC, encodeFrame, endFrame } from './format.js';
+import { packArrays } from './arrays.js';
+import { MAGIC, endFrame, frameHead } from './format.js';
 import type { CheckpointSection } from './section.js';
 
 export const CHECKPOINT_FILE = 'mlwatch.checkpoint';
@@ -29,6 +30,7 @@ export async function writeCheckpoint(dir: string, sections: readonly Checkpoint
   const partBytes = new Map<string, number>();
   let bytes = 0;
   let longest = 0;
+  let scratch: Buffer = Buffer.alloc(0);
   const file = await open(temp, 'w', 0o600);
   try {
     const put = async (chunk: Buffer): Promise<void> => {
@@ -44,12 +46,21 @@ export async function writeCheckpoint(dir: string, sections: readonly Checkpoint
         const stepStart = process.hrtime.bigint();
         const next = iterator.next();
         if (next.done === true) break;
-        const frame = encodeFrame({ ...next.value.meta, section: section.name }, next.value.payload);
-        hash.update(frame);
+        const part = next.value;
+        let payload: Buffer;
+        if ('arrays' in part) {
+          payload = packArrays(part.arrays, scratch);
+          // Grown once to the largest part, then reused: a checkpoint allocates next to nothing.
+          if (payload.buffer !== scratch.buffer) scratch = payload;
+        } else payload = part.payload;
+        const head = frameHead({ ...part.meta, section: section.name }, payload.length);
+        hash.update(head);
+        hash.update(payload);
         longest = Math.max(longest, Number(process.hrtime.bigint() - stepStart) / 1e9);
-        partBytes.set(`${section.name}/${next.value.meta.key}`, frame.length);
+        partBytes.set(`${section.name}/${part.meta.key}`, head.length + payload.length);
         parts++;
-        await put(frame);
+        await put(head);
+        await put(payload);
       }
     }
     const end = endFrame(parts, nowMs);
