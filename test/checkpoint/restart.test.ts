@@ -6,6 +6,7 @@ import { readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModelFixture, eventGenerator, postNdjson, type ModelFixture } from '../support/model-fixture.js';
+import { expectLintClean } from '../support/promtool.js';
 import { startServe, sumOf, type ServeProcess } from '../support/serve-cli.js';
 
 let fixture: ModelFixture;
@@ -140,6 +141,10 @@ describe('checkpoints across restarts (the built binary)', () => {
     // The drift window came back too: its samples are the acknowledged events' prices.
     expect(sumOf(text, 'mlwatch_feature_drift_window_samples{model="shop",feature="price"}')).toBe(acknowledged);
     expect(text).toContain('mlwatch_checkpoint_restored{model="shop"} 1');
+    expect(sumOf(text, 'mlwatch_checkpoint_age_seconds')).toBeGreaterThanOrEqual(0);
+    expect(sumOf(text, 'mlwatch_checkpoint_last_success_timestamp_seconds')).toBeGreaterThan(0);
+    // The checkpoint metrics pass promtool's lint with the rest of the scrape.
+    await expectLintClean(text);
   }, 60_000);
 
   it('a truncated checkpoint and a foreign one are set aside (renamed, counted, logged once) and the state starts empty', async () => {
@@ -183,4 +188,24 @@ describe('checkpoints across restarts (the built binary)', () => {
     const asideCorrupt = names.find((n) => n.startsWith('mlwatch.checkpoint.corrupt-')) as string;
     expect((await readFile(join(stateDir, asideCorrupt))).length).toBe(Math.floor(whole.length / 2));
   }, 60_000);
+
+  it('a state_dir that cannot be written: the failure is logged and counted, serving goes on', async () => {
+    const blocker = join(fixture.dir, 'not-a-folder');
+    await writeFile(blocker, 'a file where the folder should be');
+    const config = await configWith('unwritable', join(blocker, 'state'));
+    const served = await startServe(['--config', config, ...LISTEN]);
+    const answer = await postNdjson(`http://${served.ingest}`, eventGenerator(5).undrifted(10).map((e) => JSON.stringify(e)));
+    expect(answer.accepted).toBe(10);
+    const deadline = Date.now() + 10_000;
+    let text = await scrape(served);
+    while (sumOf(text, 'mlwatch_checkpoint_write_failures_total') === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      text = await scrape(served);
+    }
+    expect(sumOf(text, 'mlwatch_checkpoint_write_failures_total{reason="other"}')).toBeGreaterThan(0);
+    expect(sumOf(text, 'mlwatch_predictions_total')).toBe(10);
+    served.child.kill('SIGTERM');
+    expect(await served.exit).toBe(0);
+    expect(served.output()).toContain('checkpoint write failed; serving continues');
+  }, 30_000);
 });
