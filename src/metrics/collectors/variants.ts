@@ -36,7 +36,8 @@ export class VariantsCollector implements Collector {
     for (const { monitor } of fleet.models) {
       const { state } = monitor;
       const index = state.index;
-      if (!index.sliced || state.pairing === null) continue;
+      // Divergence needs only variants; pairing (and its unpaired counts) only shadows.
+      if (!index.sliced) continue;
       const model = monitor.model.name;
       const methods = divergenceMethodsOf(monitor.layout);
       index.variantNames.forEach((variant, v) => {
@@ -52,6 +53,7 @@ export class VariantsCollector implements Collector {
         };
         this.variants.push(made);
       });
+      if (state.pairing === null) continue;
       const samples = UNPAIRED_REASONS.map((reason) => ({ labels: { model, reason }, value: 0 }));
       this.f.unpaired.samples.push(...samples);
       this.unpaired.push({ store: state.pairing, samples });
