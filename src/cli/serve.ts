@@ -14,8 +14,10 @@ export const SERVE_HELP = `${SERVE_USAGE}
 
 Runs the sidecar: loads the config and every reference it names, takes prediction events on
 the ingest listener and serves /metrics, a landing page (/), /healthz and /readyz on the
-metrics listener. SIGTERM or SIGINT stops accepting, lets in-flight requests finish, keeps
-/metrics answering for metrics.shutdown_grace_seconds (a second signal ends it), exits 0.
+metrics listener. SIGTERM or SIGINT stops accepting, lets in-flight requests finish, writes a
+last checkpoint (with state_dir set), keeps /metrics answering for
+metrics.shutdown_grace_seconds (a second signal ends it), exits 0. With state_dir set, the
+state is restored from its checkpoint at start.
 
 options:
   --config FILE               the mlwatch config (YAML); required

@@ -2,6 +2,7 @@
 // filled in (built-in < `defaults:` < the model), paths absolute. Nothing is validated here.
 import { dirname, resolve } from 'node:path';
 import {
+  DEFAULT_CHECKPOINT_INTERVAL_SECONDS,
   DEFAULT_DRIFT,
   DEFAULT_INGEST,
   DEFAULT_INGEST_LISTEN,
@@ -55,6 +56,8 @@ export function buildConfig(raw: RawConfigFile, sourcePath: string): Config {
     },
     logging: { ...DEFAULT_LOGGING, ...raw.logging },
     kserve: { ...DEFAULT_KSERVE_PAIRING, ...raw.kserve },
+    ...(raw.state_dir === undefined ? {} : { state_dir: resolve(folder, raw.state_dir) }),
+    checkpoint_interval_seconds: raw.checkpoint_interval_seconds ?? DEFAULT_CHECKPOINT_INTERVAL_SECONDS,
     models: raw.models.map((model) => buildModel(model, modelDefaults, folder)),
   };
 }
@@ -129,10 +132,17 @@ function mergeDrift(base: DriftConfig, override: RawDrift | undefined): DriftCon
     sub_windows: o.sub_windows ?? base.sub_windows,
     min_samples: o.min_samples ?? base.min_samples,
     compute_interval_seconds: o.compute_interval_seconds ?? base.compute_interval_seconds,
+    ...optional('window_time', o.window_time ?? base.window_time),
+    ...optional('future_tolerance_seconds', o.future_tolerance_seconds ?? base.future_tolerance_seconds),
     decision_method: { ...base.decision_method, ...o.decision_method },
     thresholds: { ...base.thresholds, ...o.thresholds },
     noise_quantile: o.noise_quantile ?? base.noise_quantile,
   };
+}
+
+/** `{ key: value }`, or nothing when the value is absent (the config then says only what was set). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 /** Key by key; a na_values list replaces the one below it (a fresh copy). */

@@ -35,6 +35,12 @@ export const DEFAULT_METRICS: Omit<MetricsConfig, 'listen'> = {
   shutdown_grace_seconds: 15,
 };
 
+/** Seconds between checkpoints when state_dir is set: at most a minute of counts lost to a kill -9. */
+export const DEFAULT_CHECKPOINT_INTERVAL_SECONDS = 60;
+
+/** drift.future_tolerance_seconds: how far ahead an event's timestamp may be (window_time event). */
+export const DEFAULT_FUTURE_TOLERANCE_SECONDS = 5;
+
 export const DEFAULT_LOGGING: LoggingConfig = {
   level: 'info',
   log_feature_values: false,

@@ -42,6 +42,8 @@ export interface RawDrift {
   sub_windows?: number;
   min_samples?: number;
   compute_interval_seconds?: number;
+  window_time?: 'arrival' | 'event';
+  future_tolerance_seconds?: number;
   decision_method?: { numeric?: NumericDriftMethod; categorical?: CategoricalDriftMethod };
   thresholds?: Partial<DriftThresholds>;
   noise_quantile?: NoiseQuantile;
@@ -109,6 +111,8 @@ export interface RawConfigFile {
   metrics?: { listen?: string; latency_buckets_seconds?: number[]; max_label_value_bytes?: number; shutdown_grace_seconds?: number };
   logging?: { level?: LoggingConfig['level']; log_feature_values?: boolean };
   kserve?: { pairing_ttl_seconds?: number; max_pending?: number; max_pending_bytes?: number };
+  state_dir?: string;
+  checkpoint_interval_seconds?: number;
   defaults?: { drift?: RawDrift; reference_build?: RawReferenceBuild; max_versions?: number };
   models: RawModel[];
 }
@@ -150,6 +154,9 @@ const drift = mapping({
   min_samples: integerFrom(1),
   // Longer than a day is surely a mistake, and Node timers cannot wait past ~24.8 days.
   compute_interval_seconds: integerFrom(1, 86_400),
+  // Which time picks an event's sub-window: when it arrived (default) or its own timestamp.
+  window_time: { enum: ['arrival', 'event'] },
+  future_tolerance_seconds: { type: 'number', minimum: 0, maximum: 3600, [EXPECTED_KEYWORD]: 'seconds from 0 to 3600 an event\'s timestamp may be ahead of mlwatch\'s clock' },
   decision_method: mapping({
     numeric: { enum: [...NUMERIC_DRIFT_METHODS] },
     categorical: { enum: [...CATEGORICAL_DRIFT_METHODS] },
@@ -298,6 +305,14 @@ export const CONFIG_SCHEMA: SchemaObject = mapping(
       max_pending: integerFrom(1, 1_000_000),
       max_pending_bytes: integerFrom(1024),
     }),
+    // Checkpoints of the state (src/checkpoint): off unless state_dir is set.
+    state_dir: { ...nonEmptyString, [EXPECTED_KEYWORD]: 'the folder checkpoints are written to (relative to this file)' },
+    checkpoint_interval_seconds: {
+      type: 'number',
+      minimum: 1,
+      maximum: 86400,
+      [EXPECTED_KEYWORD]: 'seconds from 1 to 86400 between two checkpoints of the state',
+    },
     defaults: mapping({ drift, reference_build: referenceBuild, max_versions: maxVersions }),
     models: { type: 'array', items: model, minItems: 1, [EXPECTED_KEYWORD]: 'a list of at least one model' },
   },

@@ -40,6 +40,14 @@ export interface DriftConfig {
   min_samples: number;
   /** How often drift scores are recomputed (off the hot path), seconds. */
   compute_interval_seconds: number;
+  /**
+   * Which time picks an event's sub-window: arrival (absent: the default) or event (its
+   * `timestamp`; events older than the window, further ahead than future_tolerance_seconds,
+   * or without a readable timestamp are counted and left out of the window).
+   */
+  window_time?: 'arrival' | 'event';
+  /** window_time event: how far ahead of the clock a timestamp may be (clock skew), seconds; absent: 5. */
+  future_tolerance_seconds?: number;
   /** The method that decides whether a feature counts as drifted (for the drifted share). */
   decision_method: { numeric: NumericDriftMethod; categorical: CategoricalDriftMethod };
   thresholds: DriftThresholds;
@@ -213,5 +221,9 @@ export interface Config {
   metrics: MetricsConfig;
   logging: LoggingConfig;
   kserve: KservePairingConfig;
+  /** Absolute folder of the state's checkpoints; absent: no checkpoints (the state starts empty at every start). */
+  state_dir?: string;
+  /** Seconds between two checkpoints (one more is written on SIGTERM after the drain). */
+  checkpoint_interval_seconds: number;
   models: ModelConfig[];
 }

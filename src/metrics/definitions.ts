@@ -33,6 +33,8 @@ const BASE_METRICS = {
     'Events whose model_version cannot be a label value (empty, longer than metrics.max_label_value_bytes, control characters or invalid Unicode); they count under version __other__.'),
   eventsRejected: define('mlwatch_events_rejected_total', 'counter', ['model', 'reason'],
     'Events (or whole requests, for body-level reasons) rejected at ingest; model is __other__ when unknown.'),
+  eventsOutsideWindow: define('mlwatch_events_outside_window_total', 'counter', ['model', 'reason'],
+    'Models with drift.window_time event: accepted events left out of the drift window, by reason: late (older than the window), early (ahead of the clock by more than drift.future_tolerance_seconds) or no_timestamp (absent or unreadable); every other counter has them.'),
   unknownFields: define('mlwatch_unknown_fields_total', 'counter', ['model'],
     'Feature fields in events that the config does not declare (names are never labels).'),
 
@@ -172,6 +174,26 @@ const BASE_METRICS = {
     'Cells of the model\'s state: one per variant (one without variants) plus one per segment value.'),
   stateBytes: define('mlwatch_state_bytes', 'gauge', ['model'],
     'Bytes of the model\'s counters, bins and drift windows over all its cells.'),
+
+  // Checkpoints of the state (state_dir); absent when state_dir is not set
+  checkpointAge: define('mlwatch_checkpoint_age_seconds', 'gauge', [],
+    'Seconds since the newest checkpoint on disk was taken (written, or restored from at start); absent before the first.'),
+  checkpointLastSuccess: define('mlwatch_checkpoint_last_success_timestamp_seconds', 'gauge', [],
+    'When the newest checkpoint on disk was taken, Unix seconds; absent before the first.'),
+  checkpointWriteDuration: define('mlwatch_checkpoint_last_write_duration_seconds', 'gauge', [],
+    'How long the last successful checkpoint write took, fsyncs and rename included.'),
+  checkpointWriteBytes: define('mlwatch_checkpoint_last_write_bytes', 'gauge', [],
+    'Size of the last checkpoint written.'),
+  checkpointWriteLongestStep: define('mlwatch_checkpoint_last_write_longest_step_seconds', 'gauge', [],
+    'Longest the last checkpoint write held the event loop in one step (one model\'s copy and checksum).'),
+  checkpointWrites: define('mlwatch_checkpoint_writes_total', 'counter', [],
+    'Checkpoints written.'),
+  checkpointWriteFailures: define('mlwatch_checkpoint_write_failures_total', 'counter', ['reason'],
+    'Checkpoint writes that failed, by reason: no_space (ENOSPC, EDQUOT), read_only (EROFS), permission (EACCES, EPERM), other; serving continues.'),
+  checkpointSetAside: define('mlwatch_checkpoint_set_aside_total', 'counter', ['reason'],
+    'Checkpoints renamed aside at start instead of restored, by reason: corrupt (checksum, truncation, framing) or foreign (parts from another config or reference).'),
+  checkpointRestored: define('mlwatch_checkpoint_restored', 'gauge', ['model'],
+    '1 when the model\'s state was restored from the checkpoint at start, 0 when it started empty.'),
 } as const satisfies Record<string, MetricDefinition>;
 
 type BaseKey = keyof typeof BASE_METRICS;

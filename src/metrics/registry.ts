@@ -16,6 +16,7 @@ import { TrafficCollector } from './collectors/traffic.js';
 import { VariantsCollector } from './collectors/variants.js';
 import { RuntimeCollector } from './collectors/runtime.js';
 import type { EventLoopDelay } from './event-loop.js';
+import { EventTimeCollector } from './collectors/event-time.js';
 
 const MISNAMED_DEFAULT_GAUGES = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 
@@ -106,6 +107,7 @@ export function createCollectors(fleet: Fleet, eventLoop?: EventLoopDelay): Coll
     new VariantsCollector(fleet),
     new PerformanceCollector(fleet),
     new EstimateCollector(fleet),
+    new EventTimeCollector(fleet),
   ];
   if (eventLoop) collectors.push(new RuntimeCollector(eventLoop));
   return collectors;

@@ -88,7 +88,7 @@ export class Cell implements CellReader {
     const at = slot.binOffset + bin;
     this.bins[at]++;
     this.sums[slot.index] += value;
-    const window = this.window.current;
+    const window = this.window.target;
     window[at]++;
     // Offsets from the bin's lower edge make the window's ∫F exact in every bin (stats/continuous.ts).
     window[slot.offsetsAt + bin] += value - slot.binLowerEdges[bin];
@@ -97,7 +97,7 @@ export class Cell implements CellReader {
   addCategory(slot: CategoricalSlot, bin: number): void {
     const at = slot.binOffset + bin;
     this.bins[at]++;
-    this.window.current[at]++;
+    this.window.target[at]++;
   }
 
   countClass(classIndex: number): void {

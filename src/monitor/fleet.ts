@@ -33,7 +33,7 @@ export class Fleet {
     this.models = config.models.map((model, index) => {
       const reference = references.get(model.name);
       if (!reference) throw new Error(`no reference loaded for model "${model.name}"`);
-      const monitor = new ModelMonitor(model, reference, config.metrics.latency_buckets_seconds, now, config.metrics.max_label_value_bytes);
+      const monitor = new ModelMonitor(model, reference, config.metrics.latency_buckets_seconds, now, config.metrics.max_label_value_bytes, clock);
       return {
         index,
         monitor,

@@ -7,7 +7,8 @@ import { EventOutcome, NON_FINITE_LATENCY, NO_LATENCY } from './outcome.js';
 import { resolvePrediction } from './prediction.js';
 import { compileFeatureReader, type FeatureReader } from './feature-reader.js';
 import { isNonFiniteMarker, resolveCategorical, resolveNumeric } from './record.js';
-import { ModelState } from './state.js';
+import { EARLY, LATE, ModelState, NO_TIMESTAMP } from './state.js';
+import { DEFAULT_FUTURE_TOLERANCE_SECONDS } from '../config/defaults.js';
 import type { VersionIndex } from './versions.js';
 
 type Json = Record<string, unknown>;
@@ -20,6 +21,11 @@ export class ModelMonitor {
   private readonly featureValues: unknown[];
   /** The event being recorded, resolved once for all its cells (reused). */
   private readonly outcome: EventOutcome;
+  /** window_time event: the event's own time picks its sub-window. */
+  private readonly eventTime: boolean;
+  private readonly futureToleranceMs: number;
+  /** The sub-window bucket the event being recorded belongs in; null: none (left out of the window). */
+  private eventBucket: number | null = null;
 
   constructor(
     readonly model: ModelConfig,
@@ -30,8 +36,12 @@ export class ModelMonitor {
     nowMs = Date.now(),
     /** metrics.max_label_value_bytes: the longest model_version exported as a label. */
     maxLabelValueBytes?: number,
+    /** The clock event time is judged against (window_time event). */
+    private readonly clock: () => number = Date.now,
   ) {
     this.layout = buildLayout(model, reference);
+    this.eventTime = model.drift.window_time === 'event';
+    this.futureToleranceMs = (model.drift.future_tolerance_seconds ?? DEFAULT_FUTURE_TOLERANCE_SECONDS) * 1000;
     this.state = new ModelState(this.layout, latencyBuckets, nowMs, maxLabelValueBytes);
     this.readFeatures = compileFeatureReader(model.features.map((f) => f.name));
     this.featureValues = new Array<unknown>(model.features.length).fill(undefined);
@@ -66,6 +76,7 @@ export class ModelMonitor {
     resolvePrediction(layout, outcome, e.prediction);
     outcome.version = this.state.versions.indexOf(e.model_version as string | undefined);
     this.resolveLatency(e.latency_ms);
+    if (this.eventTime) this.placeInTime(e.timestamp);
     const variant = this.applyToCells(e.variant);
     const pairing = this.state.pairing;
     if (pairing !== null && e.id !== undefined && (variant === this.state.index.defaultVariant || this.state.index.shadows.has(variant))) {
@@ -82,16 +93,42 @@ export class ModelMonitor {
     const index = state.index;
     const cells = state.cells;
     const variant = index.variantOf(variantName);
-    outcome.applyTo(cells[index.variantCell(variant)]);
+    const variantCell = cells[index.variantCell(variant)];
+    if (this.eventTime) variantCell.window.aim(this.eventBucket);
+    outcome.applyTo(variantCell);
     const segments = index.segments;
     for (let s = 0; s < segments.length; s++) {
       const segment = segments[s];
       const code = outcome.codes[segment.slot.index];
       let value = segment.missing;
       if (code >= 0) value = segment.edges === null ? code & BIN_MASK : index.numericValueOf(segment, outcome.values[segment.slot.index]);
-      outcome.applyTo(cells[index.segmentCell(s, value)]);
+      const cell = cells[index.segmentCell(s, value)];
+      if (this.eventTime) cell.window.aim(this.eventBucket);
+      outcome.applyTo(cell);
     }
     return variant;
+  }
+
+  /**
+   * window_time event: the sub-window of the event's timestamp (Unix seconds or ISO 8601), the
+   * windows first brought to now; late (older than the window), early (ahead of now by more
+   * than the tolerance) or unreadable: counted, and left out of the window.
+   */
+  private placeInTime(timestamp: unknown): void {
+    const state = this.state;
+    const nowMs = this.clock();
+    state.advance(nowMs);
+    const timeMs = typeof timestamp === 'number' ? timestamp * 1000 : typeof timestamp === 'string' ? Date.parse(timestamp) : NaN;
+    this.eventBucket = null;
+    if (!Number.isFinite(timeMs)) state.outsideWindow[NO_TIMESTAMP]++;
+    else if (timeMs > nowMs + this.futureToleranceMs) state.outsideWindow[EARLY]++;
+    else {
+      const window = state.cells[0].window;
+      // Within the tolerance ahead of now: the newest sub-window.
+      const bucket = Math.min(window.bucketOf(timeMs), window.currentBucket);
+      if (bucket <= window.currentBucket - window.count) state.outsideWindow[LATE]++;
+      else this.eventBucket = bucket;
+    }
   }
 
   /** The versions seen, by index (the names live in the state). */

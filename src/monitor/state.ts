@@ -14,6 +14,12 @@ import type { CellKey } from './cell-index.js';
 import { segmentReferenceOf } from '../reference/segment-match.js';
 import { VersionIndex } from './versions.js';
 
+/** Why an event (window_time event) was left out of the drift window. */
+export const OUTSIDE_WINDOW_REASONS = ['late', 'early', 'no_timestamp'] as const;
+export const LATE = 0;
+export const EARLY = 1;
+export const NO_TIMESTAMP = 2;
+
 export class ModelState {
   readonly versions: VersionIndex;
   /** Which cell is which: variants, segments and their values. */
@@ -28,6 +34,8 @@ export class ModelState {
   readonly pairing: PairingStore | null;
   /** The newest time the windows were advanced to, Unix ms. */
   nowMs: number;
+  /** window_time event: events left out of the window, by OUTSIDE_WINDOW_REASONS (cumulative counters still have them). */
+  readonly outsideWindow = new Float64Array(OUTSIDE_WINDOW_REASONS.length);
 
   constructor(
     readonly layout: ModelLayout,

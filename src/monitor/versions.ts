@@ -50,6 +50,19 @@ export class VersionIndex {
     return this.names.length - 1;
   }
 
+  /** Take back a checkpoint's versions (in index order, the expected one first) and refusals. */
+  restore(names: readonly string[], invalid: number): boolean {
+    if (names[0] !== this.expected || names.length > this.capacity || new Set(names).size !== names.length) return false;
+    this.names.length = 0;
+    this.indexes.clear();
+    for (const name of names) {
+      this.indexes.set(name, this.names.length);
+      this.names.push(name);
+    }
+    this.invalid = invalid;
+    return true;
+  }
+
   nameOf(index: number): string {
     return index === this.capacity ? OTHER_CATEGORY : this.names[index];
   }

@@ -16,6 +16,10 @@ export class TimeWindow {
   current: Float64Array;
   /** The newest bucket the window has been advanced to. */
   currentBucket: number;
+  /** Where the next event's values go: the current sub-window, unless aimed elsewhere (event time). */
+  target: Float64Array;
+  /** Values of an event left out of the window land here and are never read (no branch on the hot path). */
+  private discard: Float64Array | null = null;
 
   constructor(
     readonly count: number,
@@ -29,6 +33,7 @@ export class TimeWindow {
     this.buckets = new Float64Array(count).fill(EMPTY);
     this.currentBucket = this.bucketOf(nowMs);
     this.current = this.claim(this.currentBucket);
+    this.target = this.current;
   }
 
   bucketOf(timeMs: number): number {
@@ -41,6 +46,13 @@ export class TimeWindow {
     if (bucket <= this.currentBucket) return;
     this.currentBucket = bucket;
     this.current = this.claim(bucket);
+    this.target = this.current;
+  }
+
+  /** Aim the next event at the sub-window of `bucket` (within the window), or at nothing (null). */
+  aim(bucket: number | null): void {
+    const sub = bucket === null ? null : this.subWindowFor(bucket);
+    this.target = sub ?? (this.discard ??= new Float64Array(this.width));
   }
 
   /**
@@ -64,6 +76,22 @@ export class TimeWindow {
     }
   }
 
+  /**
+   * After a restore (the arrays and buckets copied in): continue from the checkpoint's newest
+   * bucket, or now's when later, and drop every sub-window that has left the window since.
+   */
+  resume(savedBucket: number, nowMs: number): void {
+    this.currentBucket = Math.max(savedBucket, this.bucketOf(nowMs));
+    const oldest = this.currentBucket - this.count;
+    for (let s = 0; s < this.count; s++) {
+      if (this.buckets[s] > oldest && this.buckets[s] <= this.currentBucket) continue;
+      this.subWindows[s].fill(0);
+      this.buckets[s] = EMPTY;
+    }
+    this.current = this.claim(this.currentBucket);
+    this.target = this.current;
+  }
+
   /** Empty every sub-window (a fresh window, e.g. after the reference changed). */
   clear(): void {
     for (let s = 0; s < this.count; s++) {
@@ -71,6 +99,7 @@ export class TimeWindow {
       this.buckets[s] = EMPTY;
     }
     this.current = this.claim(this.currentBucket);
+    this.target = this.current;
   }
 
   /** The ring slot of `bucket`, emptied first if it held an older bucket. */

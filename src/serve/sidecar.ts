@@ -21,6 +21,10 @@ import { drain, listen } from './listeners.js';
 import { createMetricsApp, type Readiness } from './metrics-app.js';
 import type { WebConfig } from './web/config.js';
 import { createMetricsServer } from './web/metrics-server.js';
+import { Checkpointer } from '../checkpoint/checkpointer.js';
+import { CountersSection, fleetCounterTables } from '../checkpoint/counters-section.js';
+import { ModelsSection, modelsOf } from '../checkpoint/model-section.js';
+import { CheckpointCollector } from '../metrics/collectors/checkpoint.js';
 
 export interface SidecarOptions {
   ingestListen?: ListenAddress;
@@ -42,6 +46,8 @@ export interface Sidecar {
   fleet: Fleet;
   inference: InferenceIngest;
   metrics: MetricsRegistry;
+  /** The state's checkpoints, when state_dir is set. */
+  checkpointer: Checkpointer | null;
   /** Drain ingest, serve /metrics through the shutdown grace, drain /metrics. */
   close(): Promise<void>;
   /** Cut the shutdown grace short (a second SIGTERM or SIGINT); no-op outside it. */
@@ -86,8 +92,10 @@ export async function startSidecar(config: Config, options: SidecarOptions = {})
   });
   const fleet = new Fleet(config, references, options.clock);
   const inference = new InferenceIngest(fleet, config);
+  const checkpointer = config.state_dir === undefined ? null : startCheckpoints(config, config.state_dir, fleet, inference, log, options.clock);
   const eventLoop = new EventLoopDelay();
   const collectors = [...createCollectors(fleet, eventLoop), new InferenceIntegrationsCollector(fleet, inference)];
+  if (checkpointer !== null) collectors.push(new CheckpointCollector(checkpointer, options.clock));
   const metrics = new MetricsRegistry(collectors, log, { processMetrics: options.processMetrics ?? true });
   const readiness: Readiness = { ready: false };
 
@@ -107,6 +115,7 @@ export async function startSidecar(config: Config, options: SidecarOptions = {})
   }
   fleet.start((error, model) => log.error({ err: error, model }, 'drift computation failed'));
   inference.start();
+  checkpointer?.start();
   eventLoop.start();
   readiness.ready = true;
   log.info(
@@ -123,6 +132,7 @@ export async function startSidecar(config: Config, options: SidecarOptions = {})
     fleet,
     inference,
     metrics,
+    checkpointer,
     close() {
       closing ??= (async () => {
         readiness.ready = false;
@@ -136,6 +146,11 @@ export async function startSidecar(config: Config, options: SidecarOptions = {})
         } catch (error) {
           log.error({ err: error }, 'final drift computation failed');
         }
+        // The last checkpoint holds every acknowledged event (a write failure is logged and counted).
+        if (checkpointer !== null) {
+          checkpointer.stop();
+          await checkpointer.write();
+        }
         if (graceSeconds > 0) {
           log.info({ grace_seconds: graceSeconds }, 'ingest drained; /metrics answers for the shutdown grace (metrics.shutdown_grace_seconds)');
           await grace.wait(graceSeconds * 1000);
@@ -148,6 +163,19 @@ export async function startSidecar(config: Config, options: SidecarOptions = {})
     },
     endGrace: grace.end,
   };
+}
+
+/**
+ * The checkpoint sections (the models' states, the fleet's counters), restored from state_dir
+ * before anything is served. Another store registers its section here, before the restore.
+ */
+function startCheckpoints(config: Config, dir: string, fleet: Fleet, inference: InferenceIngest, log: Logger, clock?: Clock): Checkpointer {
+  const checkpointer = new Checkpointer(dir, config.checkpoint_interval_seconds, log, clock);
+  const modelNames = (): string[] => fleet.models.map((m) => m.monitor.model.name);
+  checkpointer.sections.register(new ModelsSection(modelsOf(fleet)));
+  checkpointer.sections.register(new CountersSection(modelNames, fleetCounterTables(fleet, inference)));
+  checkpointer.restore(modelNames());
+  return checkpointer;
 }
 
 /** A wait that can be cut short, once it has started or before. */

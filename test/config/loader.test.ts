@@ -32,6 +32,7 @@ describe('parseConfig', () => {
       metrics: { listen: { host: '0.0.0.0', port: 9802 }, latency_buckets_seconds: DEFAULT_BUCKETS, max_label_value_bytes: 128, shutdown_grace_seconds: 15 },
       logging: { level: 'info', log_feature_values: false },
       kserve: { pairing_ttl_seconds: 30, max_pending: 10000, max_pending_bytes: 67108864 },
+      checkpoint_interval_seconds: 60,
       models: [
         {
           name: 'credit',

@@ -153,6 +153,7 @@ export function testConfig(models: ModelConfig[] = [testModel()]): Config {
     metrics: { listen: { host: '127.0.0.1', port: 0 }, latency_buckets_seconds: [0.01, 0.1, 1], max_label_value_bytes: DEFAULT_METRICS.max_label_value_bytes, shutdown_grace_seconds: 0 },
     logging: { level: 'silent', log_feature_values: false },
     kserve: { pairing_ttl_seconds: 30, max_pending: 1000, max_pending_bytes: 1024 * 1024 },
+    checkpoint_interval_seconds: 60,
     models,
   };
 }
