@@ -11,6 +11,8 @@ import { DistributionCollector } from './collectors/distribution.js';
 import { DriftCollector } from './collectors/drift.js';
 import { QualityCollector } from './collectors/quality.js';
 import { TrafficCollector } from './collectors/traffic.js';
+import { LabelsCollector } from './collectors/labels.js';
+import { PerformanceCollector } from './collectors/performance.js';
 import { VariantsCollector } from './collectors/variants.js';
 import { RuntimeCollector } from './collectors/runtime.js';
 import type { EventLoopDelay } from './event-loop.js';
@@ -102,6 +104,8 @@ export function createCollectors(fleet: Fleet, eventLoop?: EventLoopDelay): Coll
     new DistributionCollector(fleet),
     new DriftCollector(fleet),
     new VariantsCollector(fleet),
+    new LabelsCollector(fleet),
+    new PerformanceCollector(fleet),
   ];
   if (eventLoop) collectors.push(new RuntimeCollector(eventLoop));
   return collectors;
