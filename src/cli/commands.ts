@@ -59,6 +59,11 @@ export const COMMANDS: readonly (Command | CommandGroup)[] = [
         summary: 'write the recording rules for fleet-wide PSI and JS drift',
         run: async (args) => (await import('./rules-fleet-drift.js')).runRulesFleetDrift(args),
       },
+      {
+        name: 'rules performance',
+        summary: 'write the recording rules for realised performance from joined labels',
+        run: async (args) => (await import('./rules-performance.js')).runRulesPerformance(args),
+      },
     ],
   },
   {

@@ -14,6 +14,7 @@ import {
   DEFAULT_METRICS_LISTEN,
   DEFAULT_PREDICTION,
   DEFAULT_MAX_CELLS,
+  DEFAULT_LABEL_JOIN,
   DEFAULT_REFERENCE_BUILD,
   DEFAULT_VARIANT_PAIRING,
 } from './defaults.js';
@@ -88,6 +89,8 @@ function buildModel(raw: RawModel, defaults: ModelDefaults, folder: string): Mod
     segments: (raw.segments ?? []).map((s) => ({ feature: s.feature, ...(s.edges === undefined ? {} : { edges: [...s.edges] }) })),
     variants: buildVariants(raw.variants),
     max_cells: raw.max_cells ?? DEFAULT_MAX_CELLS,
+    label_ttl_seconds: raw.label_ttl_seconds ?? DEFAULT_LABEL_JOIN.label_ttl_seconds,
+    max_pending_labels: raw.max_pending_labels ?? DEFAULT_LABEL_JOIN.max_pending_labels,
     kserve: buildModelKserve(raw.name, raw.kserve),
   };
 }

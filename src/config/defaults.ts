@@ -94,6 +94,9 @@ export const DEFAULT_MAX_VERSIONS = 5;
 
 export const DEFAULT_VARIANT_PAIRING = { pairing_ttl_seconds: 60, max_pending_pairs: 100_000 };
 
+/** Ground truth often takes hours (a chargeback: days); 100k pending predictions hold ~4 MB (src/monitor/labels/join-store.ts). */
+export const DEFAULT_LABEL_JOIN = { label_ttl_seconds: 86_400, max_pending_labels: 100_000 };
+
 /** Cells per model: a cell of the benchmark's 50-feature model is ~0.6 MB, so 64 cells bound it near 40 MB. */
 export const DEFAULT_MAX_CELLS = 64;
 /** KServe's logger sends the response right after the model answers: 30 s covers a slow model and a backed-up logger queue. */

@@ -88,6 +88,8 @@ export interface RawModel {
   segments?: RawSegment[];
   variants?: RawVariants;
   max_cells?: number;
+  label_ttl_seconds?: number;
+  max_pending_labels?: number;
   kserve?: RawModelKserve;
   features: RawFeature[];
 }
@@ -255,6 +257,8 @@ const model = mapping(
     segments,
     variants,
     max_cells: integerFrom(1, 4096),
+    label_ttl_seconds: integerFrom(1, 30 * 86_400),
+    max_pending_labels: integerFrom(1, 10_000_000),
     kserve: modelKserve,
     features: { type: 'array', items: feature, minItems: 1, [EXPECTED_KEYWORD]: 'a list of at least one feature' },
   },

@@ -152,6 +152,10 @@ export interface ModelConfig {
   variants: VariantsConfig;
   /** Refuse to start when the segments and variants make more cells than this. */
   max_cells: number;
+  /** A prediction with an id waits this long for its label (and a label for its prediction), seconds. */
+  label_ttl_seconds: number;
+  /** At most this many predictions and labels wait to be joined; the oldest go first (counted). */
+  max_pending_labels: number;
   kserve: ModelKserveConfig;
 }
 

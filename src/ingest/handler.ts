@@ -9,6 +9,7 @@ import type { Fleet } from '../monitor/fleet.js';
 import type { BearerAuth } from './auth.js';
 import { sendJson } from './answer.js';
 import { BodyBudget } from './body-budget.js';
+import { handleLabels } from './labels.js';
 import { handlePredictions } from './predictions.js';
 import { Router, type Route } from './router.js';
 import { IngestService, NO_MODEL, boundedEcho } from './service.js';
@@ -18,14 +19,7 @@ export type { IngestAnswer } from './predictions.js';
 /** The endpoints; another one is one more line. */
 export const INGEST_ROUTES: readonly Route[] = [
   { method: 'POST', path: '/v1/models/{model}/predictions', handle: handlePredictions },
-  {
-    method: 'POST',
-    path: '/v1/models/{model}/labels',
-    handle: (req, res) => {
-      req.resume();
-      sendJson(res, 501, { error: 'not_implemented', message: 'ground-truth labels are not joined yet: this endpoint is reserved for it' });
-    },
-  },
+  { method: 'POST', path: '/v1/models/{model}/labels', handle: handleLabels },
 ];
 
 /** Models named in a 404 answer at most. */

@@ -161,6 +161,42 @@ const BASE_METRICS = {
   inferencePayloadsRejected: define('mlwatch_inference_payloads_rejected_total', 'counter', ['model', 'reason'],
     'Model-server payloads (KServe logger CloudEvents, Open Inference Protocol pairs) that could not be read as events, by reason; model is __other__ when unknown.'),
 
+  // Ground-truth labels, joined to predictions by id
+  predictionsWithId: define('mlwatch_predictions_with_id_total', 'counter', ['model'],
+    'Accepted predictions that carried an id, so a label can be joined to them (coverage = joined / this).'),
+  labelsReceived: define('mlwatch_labels_received_total', 'counter', ['model'],
+    'Label items received at the labels endpoint, valid or not (a line that did not parse counts too).'),
+  labelsJoined: define('mlwatch_labels_joined_total', 'counter', ['model'],
+    'Labels joined to the prediction with the same id.'),
+  labelsUnmatched: define('mlwatch_labels_unmatched_total', 'counter', ['model', 'reason'],
+    'Labels not joined, by reason: invalid (bad id, label type or class), duplicate (the id already has a label), expired (its prediction is older than label_ttl_seconds), unknown_id (no prediction with the id came within label_ttl_seconds), evicted (pushed out by max_pending_labels while waiting for its prediction).'),
+  labelLag: define('mlwatch_label_lag_seconds', 'histogram', ['model'],
+    'Time from a prediction to its label (the label\'s timestamp, else its arrival); 0 when the label came first.'),
+  labelStorePending: define('mlwatch_label_store_pending', 'gauge', ['model', 'kind'],
+    'Records waiting in the label join store: kind prediction (waiting for its label) or label (waiting for its prediction).'),
+  labelStoreEvictions: define('mlwatch_label_store_evictions_total', 'counter', ['model', 'kind'],
+    'Waiting predictions or labels (kind) pushed out of the join store by max_pending_labels, oldest first; an evicted prediction can no longer be joined.'),
+  labelStoreBytes: define('mlwatch_label_store_bytes', 'gauge', ['model'],
+    'Bytes of the in-process label join store\'s arrays (fixed by max_pending_labels; 0 before the first id or label).'),
+
+  // Realised performance from joined labels (counters: any range, any set of replicas in PromQL)
+  confusion: define('mlwatch_confusion_total', 'counter', ['model', 'actual', 'predicted'],
+    'Joined labels of a classifier by actual class (the label) and predicted class (the prediction\'s, __other__ when outside the classes).'),
+  labelScoreBin: define('mlwatch_label_score_bin_total', 'counter', ['model', 'lower', 'upper', 'actual'],
+    'Joined labels of a scored binary model by the score\'s bin (lower, upper] (the bounds of mlwatch_prediction_value buckets) and actual class: ROC AUC follows from them.'),
+  regressionLabels: define('mlwatch_regression_labels_total', 'counter', ['model'],
+    'Joined labels of a regression model whose prediction had a value.'),
+  regressionAbsError: define('mlwatch_regression_abs_error_total', 'counter', ['model'],
+    'Σ |prediction − label| over joined regression labels (MAE = this / mlwatch_regression_labels_total).'),
+  regressionSquaredError: define('mlwatch_regression_squared_error_total', 'counter', ['model'],
+    'Σ (prediction − label)² over joined regression labels (RMSE = √(this / mlwatch_regression_labels_total)).'),
+  regressionLabelMagnitude: define('mlwatch_regression_label_magnitude_total', 'counter', ['model', 'sign'],
+    'Σ |label| over joined regression labels of that sign (positive, negative): Σ label = positive − negative, kept as two counters that never decrease.'),
+  regressionLabelSquared: define('mlwatch_regression_label_squared_total', 'counter', ['model'],
+    'Σ label² over joined regression labels (with Σ label and the count: the labels\' variance, for R²).'),
+  performance: define('mlwatch_performance', 'gauge', ['model', 'metric'],
+    'Realised performance over the joined labels of the drift window (window_seconds): accuracy, precision, recall, f1 (the positive class of a binary model, macro over classes for multiclass), roc_auc (scored binary, on the score bins), mae, rmse, r2 (regression); absent while undefined (e.g. no labels).'),
+
   // mlwatch itself
   scrapeCollectorSuccess: define('mlwatch_scrape_collector_success', 'gauge', ['collector'],
     '1 when the collector succeeded during this scrape, 0 when it failed (its metrics are then absent).'),
@@ -218,6 +254,11 @@ function sliced(kind: SliceKind, base: MetricDefinition, dropLabels: readonly st
   };
 }
 
+/** Realised performance, per cell: every slice exports it. */
+export const PERFORMANCE_KEYS = [
+  'confusion', 'labelScoreBin', 'regressionLabels', 'regressionAbsError', 'regressionSquaredError', 'regressionLabelMagnitude', 'regressionLabelSquared', 'performance',
+] as const satisfies readonly BaseKey[];
+
 /** What each slice exports: quality, the prediction's distribution and drift for both; variants add traffic and latency, segments the feature distributions. */
 export const VARIANT_METRIC_KEYS = [
   'predictions', 'inferenceLatency',
@@ -227,6 +268,7 @@ export const VARIANT_METRIC_KEYS = [
   'featureDrift', 'featureDriftWindowSamples', 'featureDriftNoise', 'featureDrifted',
   'predictionDrift', 'predictionDriftWindowSamples', 'predictionDriftNoise', 'predictionDrifted', 'driftedFeaturesRatio',
   'estimatedConfusion',
+  ...PERFORMANCE_KEYS,
 ] as const satisfies readonly BaseKey[];
 export const SEGMENT_METRIC_KEYS = [
   'predictions',
@@ -236,6 +278,7 @@ export const SEGMENT_METRIC_KEYS = [
   'featureDrift', 'featureDriftWindowSamples', 'featureDriftNoise', 'featureDrifted',
   'predictionDrift', 'predictionDriftWindowSamples', 'predictionDriftNoise', 'predictionDrifted', 'driftedFeaturesRatio',
   'estimatedConfusion',
+  ...PERFORMANCE_KEYS,
 ] as const satisfies readonly BaseKey[];
 
 type VariantKey = (typeof VARIANT_METRIC_KEYS)[number];

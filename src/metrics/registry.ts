@@ -13,6 +13,8 @@ import { EstimateCollector } from './collectors/estimate.js';
 import { PerformanceCollector } from './collectors/performance.js';
 import { QualityCollector } from './collectors/quality.js';
 import { TrafficCollector } from './collectors/traffic.js';
+import { LabelsCollector } from './collectors/labels.js';
+import { RealisedPerformanceCollector } from './collectors/realised-performance.js';
 import { VariantsCollector } from './collectors/variants.js';
 import { RuntimeCollector } from './collectors/runtime.js';
 import type { EventLoopDelay } from './event-loop.js';
@@ -108,6 +110,8 @@ export function createCollectors(fleet: Fleet, eventLoop?: EventLoopDelay): Coll
     new PerformanceCollector(fleet),
     new EstimateCollector(fleet),
     new EventTimeCollector(fleet),
+    new LabelsCollector(fleet),
+    new RealisedPerformanceCollector(fleet),
   ];
   if (eventLoop) collectors.push(new RuntimeCollector(eventLoop));
   return collectors;

@@ -26,6 +26,8 @@ export class ModelMonitor {
   private readonly futureToleranceMs: number;
   /** The sub-window bucket the event being recorded belongs in; null: none (left out of the window). */
   private eventBucket: number | null = null;
+  /** The event's value index in each segment (reused): what the label join remembers. */
+  private readonly segmentValues: Uint16Array;
 
   constructor(
     readonly model: ModelConfig,
@@ -46,6 +48,7 @@ export class ModelMonitor {
     this.readFeatures = compileFeatureReader(model.features.map((f) => f.name));
     this.featureValues = new Array<unknown>(model.features.length).fill(undefined);
     this.outcome = new EventOutcome(this.layout);
+    this.segmentValues = new Uint16Array(this.state.index.segments.length);
   }
 
   /**
@@ -84,7 +87,15 @@ export class ModelMonitor {
       const score = slot.kind === 'numeric' && outcome.codes[slot.index] >= 0 ? outcome.values[slot.index] : NaN;
       pairing.add(String(e.id), variant, outcome.predictedClass, score, this.state.nowMs);
     }
+    if (e.id !== undefined) this.state.labels.recordPrediction(e.id, variant, this.segmentValues, outcome.predictedClass, this.predictedNumber(), this.state.nowMs);
     return null;
+  }
+
+  /** The prediction's score (binary) or value (regression), NaN when it has none. */
+  private predictedNumber(): number {
+    const slot = this.layout.prediction;
+    const outcome = this.outcome;
+    return slot.kind === 'numeric' && outcome.codes[slot.index] >= 0 ? outcome.values[slot.index] : NaN;
   }
 
   /** The event's variant cell, then its cell in each segment; returns the variant. */
@@ -102,6 +113,7 @@ export class ModelMonitor {
       const code = outcome.codes[segment.slot.index];
       let value = segment.missing;
       if (code >= 0) value = segment.edges === null ? code & BIN_MASK : index.numericValueOf(segment, outcome.values[segment.slot.index]);
+      this.segmentValues[s] = value;
       const cell = cells[index.segmentCell(s, value)];
       if (this.eventTime) cell.window.aim(this.eventBucket);
       outcome.applyTo(cell);

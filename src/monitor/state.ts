@@ -9,6 +9,7 @@ import { CellIndex } from './cell-index.js';
 import type { CellReader } from './cell-reader.js';
 import { CellSum } from './cell-sum.js';
 import { PairingStore } from './pairing.js';
+import { ModelLabels } from './labels/model-labels.js';
 import { segmentSlots, type ModelLayout, type Slot } from './layout.js';
 import type { CellKey } from './cell-index.js';
 import { segmentReferenceOf } from '../reference/segment-match.js';
@@ -32,6 +33,8 @@ export class ModelState {
   readonly model: CellReader;
   /** Predictions waiting for the same request's prediction by another variant (variants only). */
   readonly pairing: PairingStore | null;
+  /** Ground-truth labels: the join store and each cell's realised performance. */
+  readonly labels: ModelLabels;
   /** The newest time the windows were advanced to, Unix ms. */
   nowMs: number;
   /** window_time event: events left out of the window, by OUTSIDE_WINDOW_REASONS (cumulative counters still have them). */
@@ -53,6 +56,7 @@ export class ModelState {
     const variants = this.variantCells;
     this.model = variants.length === 1 ? variants[0] : new CellSum(layout, variants);
     this.nowMs = nowMs;
+    this.labels = new ModelLabels(model, layout, this.index, nowMs);
     const pairing = model.variants;
     // Only shadows score the default variant's requests: without them there is nothing to pair.
     this.pairing = this.index.shadows.size > 0
@@ -101,6 +105,7 @@ export class ModelState {
   advance(nowMs: number): void {
     if (nowMs > this.nowMs) this.nowMs = nowMs;
     for (const cell of this.cells) cell.window.advance(nowMs);
+    this.labels.advance(nowMs);
   }
 }
 

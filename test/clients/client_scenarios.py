@@ -15,7 +15,7 @@ def event(i):
 
 
 def deliver(url, model):
-    """Events arrive, counts exact; labels go to the labels endpoint and count as dropped while it answers 501."""
+    """Events arrive, counts exact; labels go to the labels endpoint and join the predictions of their ids."""
     monitor = Monitor(url, model, batch_size=100, flush_interval=0.2)
     for i in range(1000):
         monitor.log(event(i), {"score": (i % 100) / 100}, id="e%d" % i, latency_ms=5 + i % 7, model_version="1.0.0")

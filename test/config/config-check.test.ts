@@ -114,7 +114,7 @@ describe('mlwatch config check', () => {
     expect(err).toBe(
       `invalid config ${path}:\n` +
         '  - logging.level: must be one of: trace, debug, info, warn, error, fatal, silent (got "loud")\n' +
-        '  - models[0].featurs: unknown key (expected one of: name, task, classes, version, deployed_at, reference, prediction, drift, reference_build, max_versions, segments, variants, max_cells, kserve, features); did you mean "features"?\n' +
+        '  - models[0].featurs: unknown key (expected one of: name, task, classes, version, deployed_at, reference, prediction, drift, reference_build, max_versions, segments, variants, max_cells, label_ttl_seconds, max_pending_labels, kserve, features); did you mean "features"?\n' +
         '(references are checked once the config itself is valid)\n',
     );
   });

@@ -61,6 +61,8 @@ describe('parseConfig', () => {
           segments: [],
           variants: { names: [], shadows: [], pairing_ttl_seconds: 60, max_pending_pairs: 100_000 },
           max_cells: 64,
+          label_ttl_seconds: 86_400,
+          max_pending_labels: 100_000,
           kserve: { inference_service: 'credit', logger_mode: 'all', prediction: 'auto' },
         },
       ],

@@ -5,7 +5,7 @@ import { featureOf, problemsOf, yamlWith } from './fixtures.js';
 
 type Edit = (file: Record<string, unknown>, model: Record<string, unknown>) => void;
 
-const MODEL_KEYS = 'name, task, classes, version, deployed_at, reference, prediction, drift, reference_build, max_versions, segments, variants, max_cells, kserve, features';
+const MODEL_KEYS = 'name, task, classes, version, deployed_at, reference, prediction, drift, reference_build, max_versions, segments, variants, max_cells, label_ttl_seconds, max_pending_labels, kserve, features';
 
 const CASES: [string, Edit, string][] = [
   // --- shape (JSON Schema) ---

@@ -44,7 +44,7 @@ describe('many problems', () => {
       'models[0].features[0].range: must be [min, max] with min < max (got [5, 1])',
       'models[0].features[1].name: duplicate feature name "income" (first at models[0].features[0].name)',
       'models[0].features[1].categories[1]: duplicate category "DE" (first at models[0].features[1].categories[0])',
-      'models[0].Features: unknown key (expected one of: name, task, classes, version, deployed_at, reference, prediction, drift, reference_build, max_versions, segments, variants, max_cells, kserve, features); did you mean "features"?',
+      'models[0].Features: unknown key (expected one of: name, task, classes, version, deployed_at, reference, prediction, drift, reference_build, max_versions, segments, variants, max_cells, label_ttl_seconds, max_pending_labels, kserve, features); did you mean "features"?',
       'models[1].name: duplicate model name "credit" (first at models[0].name)',
       'models[1].features[0].name: must not start with "__", which is reserved for mlwatch\'s own names such as __other__ (got "__score")',
       'models[1].features[0].type: must be one of: numeric, categorical, boolean (got "numbr")',

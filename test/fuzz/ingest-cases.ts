@@ -312,7 +312,7 @@ const MAKERS: [number, string, Maker][] = [
         case 6:
           return { kind: 'headers and paths', pieces: [request(`/v1/models/${pick(r, ['%00%22%ED%A0%80', '%ZZ', '%E2%80%AE' + 'x'.repeat(500), '..%2F..'])}/predictions`, event, JSON_TYPE)], statuses: [404], accepted: 0 };
         case 7:
-          return { kind: 'headers and paths', pieces: [request('/v1/models/shop/labels', '{}', JSON_TYPE)], statuses: [501], accepted: 0 };
+          return { kind: 'headers and paths', pieces: [request('/v1/models/shop/labels', '{}', JSON_TYPE)], statuses: [400], accepted: 0 };
         case 8:
           return { kind: 'headers and paths', pieces: [Buffer.from('CONNECT example.com:443 HTTP/1.1\r\nhost: example.com\r\n\r\n')], statuses: [405], accepted: 0, fresh: true };
         default:

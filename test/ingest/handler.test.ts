@@ -159,11 +159,11 @@ describe('POST /v1/models/{model}/predictions', () => {
     expect(rejected('not_found', OTHER())).toBe(1);
   });
 
-  it('answers 501 on the labels endpoint, reserved for the ground-truth join', async () => {
+  it('takes labels on the labels endpoint (test/ingest/labels.test.ts has the rest)', async () => {
     const res = await post('/v1/models/shop/labels', '{"id":"a","label":"yes"}');
-    expect(res.status).toBe(501);
+    expect(res.status).toBe(200);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(await res.json()).toMatchObject({ error: 'not_implemented' });
+    expect(await res.json()).toMatchObject({ accepted: 1, pending: 1 });
   });
 
   it('answers 405 to other methods, counted', async () => {

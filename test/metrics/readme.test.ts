@@ -67,7 +67,7 @@ describe('README', () => {
         // included), so every bounded label set is filled.
         const generator = new TrafficGenerator({ seed: 1, schedule: { ...DEFAULT_SCHEDULE, drift_after_seconds: 0, fault_rate: 0.2 } });
         const events: PredictionEvent[] = Array.from({ length: 2000 }, (_, i) => {
-          const event = { ...generator.next(60, new Date()), model_version: `v${i % 10}`, variant: ['champion', 'canary', 'beta'][i % 3] };
+          const event = { ...generator.next(60, new Date()), id: `e${i}`, model_version: `v${i % 10}`, variant: ['champion', 'canary', 'beta'][i % 3] };
           if (i % 20 === 0) event.features = { ...event.features, channel: null };
           if (i % 20 === 1) event.features = { ...event.features, channel: 'fax' };
           return event;
@@ -79,6 +79,11 @@ describe('README', () => {
           body: toNdjson(events) + extra.map((e) => JSON.stringify(e)).join('\n'),
         });
         expect(response.status).toBe(200);
+        // A label for every event (both classes in every slice), so every performance series is filled.
+        const classes = model.classes;
+        const labels = events.map((_, i) => JSON.stringify({ id: `e${i}`, label: classes[(i * 7919) % 5 < 2 ? 1 : 0] })).join('\n');
+        const labelled = await fetch(`${sidecar.ingestUrl}/v1/models/${model.name}/labels`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: labels });
+        expect(await labelled.json()).toMatchObject({ joined: events.length });
         await fetch(`${sidecar.ingestUrl}/v1/models/nope/predictions`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
         sidecar.fleet.computeAllDrift();
         const scrape = await sidecar.metrics.render();

@@ -1,4 +1,4 @@
-"""Send a model server's predictions (and, later, ground-truth labels) to mlwatch.
+"""Send a model server's predictions and ground-truth labels to mlwatch.
 
     from mlwatch_client import Monitor
     monitor = Monitor("http://127.0.0.1:9801", "credit")

@@ -27,7 +27,7 @@ class Stats:
     logged == sent + rejected + dropped + queued + in_flight for events (likewise for labels),
     exactly so once the sender is idle (after flush()). rejected: mlwatch refused the event (its answer says why; see mlwatch's
     mlwatch_events_rejected_total). dropped: never reached mlwatch (queue full, send failed,
-    could not be encoded, or the endpoint refused the batch, e.g. labels before mlwatch joins them).
+    could not be encoded, or the endpoint refused the whole batch).
     """
 
     __slots__ = (
@@ -142,8 +142,8 @@ class Monitor:
     def log_label(self, id, label):
         """Queue the ground truth for the event logged with `id`; False when dropped.
 
-        mlwatch answers 501 until it joins labels to predictions: such labels are counted as
-        labels_dropped (with last_error saying so), never raised.
+        mlwatch joins it to the prediction with the same id (POST /v1/models/{model}/labels);
+        a batch mlwatch refuses whole is counted as labels_dropped (with last_error saying so), never raised.
         """
         if self._closed or len(self._labels) >= self._queue_size:
             with self._drop_lock:
