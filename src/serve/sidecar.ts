@@ -23,6 +23,7 @@ import type { WebConfig } from './web/config.js';
 import { createMetricsServer } from './web/metrics-server.js';
 import { Checkpointer } from '../checkpoint/checkpointer.js';
 import { CountersSection, fleetCounterTables } from '../checkpoint/counters-section.js';
+import { LabelsSection, labelModelsOf } from '../checkpoint/labels-section.js';
 import { ModelsSection, modelsOf } from '../checkpoint/model-section.js';
 import { CheckpointCollector } from '../metrics/collectors/checkpoint.js';
 
@@ -174,6 +175,7 @@ function startCheckpoints(config: Config, dir: string, fleet: Fleet, inference: 
   const modelNames = (): string[] => fleet.models.map((m) => m.monitor.model.name);
   checkpointer.sections.register(new ModelsSection(modelsOf(fleet)));
   checkpointer.sections.register(new CountersSection(modelNames, fleetCounterTables(fleet, inference)));
+  checkpointer.sections.register(new LabelsSection(labelModelsOf(fleet)));
   checkpointer.restore(modelNames());
   return checkpointer;
 }
