@@ -3,7 +3,7 @@
 // reference; nothing here runs per event.
 import { createBinLookup, type BinLookup } from '../stats/bin-lookup.js';
 import { binLowerEdges } from '../stats/bins.js';
-import { CATEGORICAL_METHODS, NUMERIC_METHODS } from '../stats/slot-scores.js';
+import { CATEGORICAL_METHODS, NUMERIC_METHODS, fineToCoarse } from '../stats/slot-scores.js';
 import type { FeatureConfig, ModelConfig, NoiseQuantile } from '../config/types.js';
 import { EXPECTED_COUNTS, buildCbpeLayout, type CbpeLayout } from './cbpe-layout.js';
 import {
@@ -186,14 +186,7 @@ function numericSlot(
 ): NumericSlot {
   const fineEdges = Float64Array.from(sketch.fine_edges);
   const coarseEdges = Float64Array.from(sketch.edges);
-  const coarseEnd = new Int32Array(coarseEdges.length + 1);
-  // Fine bin f belongs to the coarse bin whose upper edge is the first coarse edge >= fineEdges[f].
-  let coarse = 0;
-  for (let f = 0; f < fineEdges.length; f++) {
-    while (coarse < coarseEdges.length && coarseEdges[coarse] < fineEdges[f]) coarseEnd[coarse++] = f;
-  }
-  while (coarse < coarseEdges.length) coarseEnd[coarse++] = fineEdges.length;
-  coarseEnd[coarseEdges.length] = fineEdges.length + 1;
+  const coarseEnd = fineToCoarse(fineEdges, coarseEdges);
   const referenceFineCounts = Float64Array.from(sketch.fine_counts);
   const referenceFineOffsets = sketch.fine_offsets !== undefined ? Float64Array.from(sketch.fine_offsets) : null;
   const slot: NumericSlot = {
