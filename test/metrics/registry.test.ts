@@ -130,8 +130,8 @@ describe('MetricsRegistry', () => {
       expect(def.name).toMatch(/^mlwatch_[a-z0-9_]+$/);
       expect(def.name.endsWith('_total')).toBe(def.type === 'counter');
       // type: request or response, the two kinds of KServe logger CloudEvent (a fixed pair);
-      // variant, segment, segment_value: the configured slices.
-      const allowed = ['model', 'feature', 'category', 'class', 'method', 'reason', 'version', 'le', 'lower', 'upper', 'collector', 'type', 'variant', 'segment', 'segment_value'];
+      // variant, segment, segment_value: the configured slices; checksum: one reference per model.
+      const allowed = ['model', 'feature', 'category', 'class', 'method', 'reason', 'version', 'le', 'lower', 'upper', 'collector', 'type', 'variant', 'segment', 'segment_value', 'checksum'];
       for (const label of def.labels) expect(allowed).toContain(label);
     }
   });
