@@ -50,7 +50,7 @@ export function configReloadFailedAlert(t: AlertThresholds): AlertRule {
     expr: `${heldGauge(t, 'mlwatch_config_last_reload_successful')} == 0`,
     summary: 'mlwatch refused to reload its config.',
     description:
-      `The last config reload of mlwatch on {{ $labels.instance }} failed ${failed.for} or more ago and none has succeeded since: ` +
+      'The last config reload of mlwatch on {{ $labels.instance }} was refused and none has succeeded since: ' +
       'the previous config and references keep serving, the change is not in effect. The mlwatch log lists each problem ("reload refused").',
   });
 }
