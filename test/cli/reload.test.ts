@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/loader.js';
 import { buildReference } from '../../src/reference/build.js';
 import { writeReference } from '../../src/reference/io.js';
-import { MODEL, REFERENCE_CREATED_AT, createModelFixture, eventGenerator, postInBatches, postJson, trainingCsv, type ModelFixture } from '../support/model-fixture.js';
+import { MODEL, REFERENCE_CREATED_AT, createModelFixture, eventGenerator, postInBatches, postJson, postNdjson, trainingCsv, type ModelFixture } from '../support/model-fixture.js';
 import { expectLintClean } from '../support/promtool.js';
 import { startServe, sumOf, type ServeProcess } from '../support/serve-cli.js';
 
@@ -152,6 +152,45 @@ describe('reload without restart (the built binary)', () => {
       expect(refused).toContain('mlwatch_model_info{model="till"');
       expect((await postJson(ingest, events.undrifted(10), 'till')).accepted).toBe(10);
       expect(count(served.output(), '"reload refused; the running config keeps serving"')).toBeGreaterThanOrEqual(2);
+      served.child.kill('SIGTERM');
+      expect(await served.exit).toBe(0);
+    } finally {
+      served.child.kill('SIGKILL');
+    }
+  }, 60_000);
+
+  it('reloads under load lose no acknowledged event and count none twice (SIGHUPs, and a reference change)', async () => {
+    const configPath = join(fixture.dir, 'under-load.yaml');
+    await writeFile(configPath, configText([{ name: MODEL, reference: 'reference.json' }]));
+    const served = await startServe(['--config', configPath, ...LISTEN, '--web.enable-lifecycle']);
+    try {
+      const lines = eventGenerator(3).undrifted(50).map((e) => JSON.stringify(e));
+      let acknowledged = 0;
+      let stopped = false;
+      const clients = Array.from({ length: 4 }, async () => {
+        while (!stopped) {
+          const answer = await postNdjson(`http://${served.ingest}`, lines);
+          expect(answer.status).toBe(200);
+          acknowledged += answer.accepted;
+        }
+      });
+      for (let i = 0; i < 5; i++) {
+        await new Promise((r) => setTimeout(r, 150));
+        served.child.kill('SIGHUP');
+      }
+      await new Promise((r) => setTimeout(r, 150));
+      await writeFile(configPath, configText([{ name: MODEL, reference: 'shop-v2.json' }]));
+      expect((await reloadOverHttp(served)).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 300));
+      stopped = true;
+      await Promise.all(clients);
+      await served.waitForOutput('"config reloaded"');
+      const text = await scrape(served);
+      const reloads = count(served.output(), '"config reloaded"');
+      console.log(`under load: ${acknowledged} events acknowledged across ${reloads} reloads`);
+      expect(reloads).toBeGreaterThanOrEqual(2);
+      expect(acknowledged).toBeGreaterThan(0);
+      expect(sumOf(text, 'mlwatch_predictions_total')).toBe(acknowledged);
       served.child.kill('SIGTERM');
       expect(await served.exit).toBe(0);
     } finally {
