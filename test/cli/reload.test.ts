@@ -5,6 +5,7 @@
 // config or a missing reference is refused while the running one keeps serving; without the
 // flag POST /-/reload answers 403, GET 405.
 import { readFile, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/loader.js';
@@ -197,6 +198,44 @@ describe('reload without restart (the built binary)', () => {
       served.child.kill('SIGKILL');
     }
   }, 60_000);
+
+  it('a request half sent when the reload starts is recorded before the state moves (the reload waits for it)', async () => {
+    const configPath = join(fixture.dir, 'half-sent.yaml');
+    await writeFile(configPath, configText([{ name: MODEL, reference: 'reference.json' }]));
+    const served = await startServe(['--config', configPath, ...LISTEN]);
+    try {
+      const lines = eventGenerator(4).undrifted(40).map((e) => `${JSON.stringify(e)}\n`);
+      const [host, port] = [served.ingest.slice(0, served.ingest.lastIndexOf(':')), Number(served.ingest.slice(served.ingest.lastIndexOf(':') + 1))];
+      let reloadedWhileInFlight = -1;
+      const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request({ host, port, method: 'POST', path: `/v1/models/${MODEL}/predictions`, headers: { 'content-type': 'application/x-ndjson' } }, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString('utf8')));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject);
+        req.write(lines.slice(0, 20).join(''));
+        setTimeout(() => {
+          served.child.kill('SIGHUP');
+          // The reload is held by the request in flight: it has not moved the state yet.
+          setTimeout(() => {
+            reloadedWhileInFlight = count(served.output(), '"config reloaded"');
+            req.end(lines.slice(20).join(''));
+          }, 400);
+        }, 100);
+      });
+      const { status, body } = await answer;
+      expect(reloadedWhileInFlight).toBe(0);
+      expect(status).toBe(200);
+      expect(JSON.parse(body)).toMatchObject({ accepted: 40, rejected: 0 });
+      await served.waitForOutput('"config reloaded"');
+      expect(sumOf(await scrape(served), 'mlwatch_predictions_total')).toBe(40);
+      served.child.kill('SIGTERM');
+      expect(await served.exit).toBe(0);
+    } finally {
+      served.child.kill('SIGKILL');
+    }
+  }, 30_000);
 
   it('without --web.enable-lifecycle POST /-/reload answers 403 naming the flag; GET answers 405', async () => {
     const configPath = join(fixture.dir, 'no-lifecycle.yaml');
