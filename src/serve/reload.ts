@@ -11,7 +11,10 @@ import type { Config } from '../config/types.js';
 import { modelWarnings } from '../config/model-warnings.js';
 import { setLogLevel, type Logger } from '../log.js';
 import type { Reference } from '../reference/types.js';
-import { transferState, type TransferOutcome } from '../checkpoint/transfer.js';
+import type { TransferOutcome } from '../checkpoint/transfer.js';
+import type { ReloadStatus } from '../metrics/collectors/reload.js';
+import { layoutFingerprint } from '../monitor/state.js';
+import type { ServingCore } from './core.js';
 
 /** Settings a reload cannot change: they belong to listeners and files opened at start. */
 const RESTART_ONLY: readonly { key: string; of: (c: Config) => unknown }[] = [
@@ -59,8 +62,6 @@ export function logReloaded(log: Logger, trigger: string, config: Config, refere
   log.info({ trigger, kept: moved.kept, fresh_window: moved.fresh, added: moved.added, removed: moved.removed }, 'config reloaded');
 }
 
-export { transferState };
-
 /** One reload at a time; a request while one runs queues one more, and requests meanwhile share it. */
 export class ReloadQueue {
   private running: Promise<readonly string[]> | null = null;
@@ -88,5 +89,23 @@ export class ReloadQueue {
     });
     this.running = run;
     return run;
+  }
+}
+
+/** Each model's reference checksum, and since when: kept from `previous` for a model whose fingerprint is unchanged. */
+export function noteReferences(status: ReloadStatus, previous: ServingCore | null, config: Config, references: ReadonlyMap<string, Reference>, nowMs: number): void {
+  const before = new Map(status.references);
+  status.references.clear();
+  for (const model of config.models) {
+    const reference = references.get(model.name) as Reference;
+    const old = before.get(model.name);
+    const oldModel = previous?.fleet.byName.get(model.name);
+    const fingerprint = oldModel === undefined ? null : layoutFingerprint(model, reference, config.metrics.latency_buckets_seconds);
+    const unchanged = old !== undefined && oldModel !== undefined && fingerprint === oldModel.monitor.state.fingerprint;
+    status.references.set(model.name, { checksum: reference.checksum, loadedAtMs: unchanged ? old.loadedAtMs : nowMs });
+  }
+  if (previous !== null) {
+    status.lastSuccessful = true;
+    status.lastSuccessMs = nowMs;
   }
 }

@@ -8,12 +8,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Fleet, Clock } from '../monitor/fleet.js';
 import type { MetricsRegistry } from '../metrics/registry.js';
 import type { Collector } from '../metrics/collector.js';
-import { layoutFingerprint } from '../monitor/state.js';
 import { ReloadCollector, type ReloadStatus } from '../metrics/collectors/reload.js';
 import { ingestAuthFrom } from '../ingest/auth.js';
 import { BodyBudget } from '../ingest/body-budget.js';
 import { CoreHolder, buildCore, type CoreContext, type ServingCore } from './core.js';
-import { ReloadQueue, loadForReload, logReloaded, transferState } from './reload.js';
+import { ReloadQueue, loadForReload, logReloaded, noteReferences } from './reload.js';
+import { transferState } from '../checkpoint/transfer.js';
 import { EventLoopDelay } from '../metrics/event-loop.js';
 import { loadReference } from '../reference/io.js';
 import { checkReferenceMatchesModel } from '../reference/validate.js';
@@ -246,24 +246,6 @@ export async function startSidecar(config: Config, options: SidecarOptions = {})
     },
     endGrace: grace.end,
   };
-}
-
-/** Each model's reference checksum, and since when: kept from `previous` for a model whose fingerprint is unchanged. */
-function noteReferences(status: ReloadStatus, previous: ServingCore | null, config: Config, references: ReadonlyMap<string, Reference>, nowMs: number): void {
-  const before = new Map(status.references);
-  status.references.clear();
-  for (const model of config.models) {
-    const reference = references.get(model.name) as Reference;
-    const old = before.get(model.name);
-    const oldModel = previous?.fleet.byName.get(model.name);
-    const fingerprint = oldModel === undefined ? null : layoutFingerprint(model, reference, config.metrics.latency_buckets_seconds);
-    const unchanged = old !== undefined && oldModel !== undefined && fingerprint === oldModel.monitor.state.fingerprint;
-    status.references.set(model.name, { checksum: reference.checksum, loadedAtMs: unchanged ? old.loadedAtMs : nowMs });
-  }
-  if (previous !== null) {
-    status.lastSuccessful = true;
-    status.lastSuccessMs = nowMs;
-  }
 }
 
 /**
