@@ -1,6 +1,8 @@
 // Annotations every mlwatch dashboard overlays on its time series: when a model version was
 // deployed (deployed_at, exported as mlwatch_model_deploy_timestamp_seconds), when the
-// reference in use was built (mlwatch_reference_created_timestamp_seconds) and when an
+// reference in use was built (mlwatch_reference_created_timestamp_seconds), when a reference
+// (or a model's config) took effect — the start or a reload that changed it
+// (mlwatch_reference_loaded_timestamp_seconds, with its checksum from mlwatch_reference_info) — and when an
 // mlwatch alert fired. The timestamps are drawn at their value ("series value as
 // timestamp": milliseconds, kept to the dashboard's range), deduplicated across replicas.
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
@@ -17,6 +19,9 @@ export const ANNOTATION_EXPRS = {
     `max by (model, version) (\n  ${selector('modelDeployTimestamp', [MODEL])}\n  * on (job, instance, model) group_left (version)\n  ${selector('modelInfo', [MODEL])}\n)`,
   ),
   references: atValue(`max by (model) (${selector('referenceCreated', [MODEL])})`),
+  referenceChanges: atValue(
+    `max by (model, checksum) (\n  ${selector('referenceLoaded', [MODEL])}\n  * on (job, instance, model) group_left (checksum)\n  ${selector('referenceInfo', [MODEL])}\n)`,
+  ),
   alerts: `max by (alertname, severity, team, model, feature, instance) (${alerts(['alertstate="firing"'])})`,
 };
 
@@ -37,6 +42,11 @@ export function mlwatchAnnotations(): dashboard.AnnotationQueryBuilder[] {
       .titleFormat('{{model}}: reference built')
       .textFormat('build time of the reference mlwatch loaded (mlwatch_reference_created_timestamp_seconds); drift is measured against it from when it was loaded')
       .tagKeys('model'),
+    prometheusAnnotation('Reference changed', 'orange', ANNOTATION_EXPRS.referenceChanges)
+      .useValueForTime(true)
+      .titleFormat('{{model}}: reference {{checksum}} in effect')
+      .textFormat('the reference (or the model\'s config) took effect at start or at a reload (mlwatch_reference_loaded_timestamp_seconds); the drift window started fresh then')
+      .tagKeys('model,checksum'),
     prometheusAnnotation('mlwatch alerts firing', 'red', ANNOTATION_EXPRS.alerts)
       .titleFormat('{{alertname}}')
       .textFormat('{{severity}} ({{team}}): model {{model}} {{feature}} on {{instance}}')

@@ -1,4 +1,4 @@
-// `mlwatch serve --config FILE [--ingest-listen HOST:PORT] [--metrics-listen HOST:PORT] [--web.config.file FILE]`
+// `mlwatch serve --config FILE [--ingest-listen HOST:PORT] [--metrics-listen HOST:PORT] [--web.config.file FILE] [--web.enable-lifecycle]`
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/loader.js';
 import { listenFlag } from './listen-flag.js';
@@ -8,7 +8,7 @@ import { ListenError } from '../serve/listeners.js';
 import { StartupError, startSidecar } from '../serve/sidecar.js';
 import { WebConfigError, loadWebConfig } from '../serve/web/config.js';
 
-export const SERVE_USAGE = 'usage: mlwatch serve --config FILE [--ingest-listen HOST:PORT] [--metrics-listen HOST:PORT] [--web.config.file FILE]';
+export const SERVE_USAGE = 'usage: mlwatch serve --config FILE [--ingest-listen HOST:PORT] [--metrics-listen HOST:PORT] [--web.config.file FILE] [--web.enable-lifecycle]';
 
 export const SERVE_HELP = `${SERVE_USAGE}
 
@@ -17,7 +17,9 @@ the ingest listener and serves /metrics, a landing page (/), /healthz and /ready
 metrics listener. SIGTERM or SIGINT stops accepting, lets in-flight requests finish, writes a
 last checkpoint (with state_dir set), keeps /metrics answering for
 metrics.shutdown_grace_seconds (a second signal ends it), exits 0. With state_dir set, the
-state is restored from its checkpoint at start.
+state is restored from its checkpoint at start. SIGHUP (or POST /-/reload with
+--web.enable-lifecycle) reloads the config and its references without a restart; one that
+does not load is refused and the running one keeps serving (see the README, Reload).
 
 options:
   --config FILE               the mlwatch config (YAML); required
@@ -26,6 +28,8 @@ options:
                               HOST:PORT is e.g. 127.0.0.1:9801, 0.0.0.0:9802 or [::1]:9801
   --web.config.file FILE      TLS and basic auth for the metrics listener, in the format of
                               Prometheus's exporter-toolkit (see the README)
+  --web.enable-lifecycle      answer POST /-/reload on the metrics listener (reload the
+                              config and references, as SIGHUP does); without it, 403
   -h, --help                  this help
 
 exit status: 0 after a clean stop, 1 when the config or a reference is wrong or a listener
@@ -33,7 +37,7 @@ cannot bind, 2 for a usage error.
 `;
 
 export async function runServe(args: string[]): Promise<number> {
-  let options: { config?: string; 'ingest-listen'?: string; 'metrics-listen'?: string; 'web.config.file'?: string; help?: boolean };
+  let options: { config?: string; 'ingest-listen'?: string; 'metrics-listen'?: string; 'web.config.file'?: string; 'web.enable-lifecycle'?: boolean; help?: boolean };
   let ingestListen: ListenAddress | undefined;
   let metricsListen: ListenAddress | undefined;
   try {
@@ -44,6 +48,7 @@ export async function runServe(args: string[]): Promise<number> {
         'ingest-listen': { type: 'string' },
         'metrics-listen': { type: 'string' },
         'web.config.file': { type: 'string' },
+        'web.enable-lifecycle': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -64,7 +69,9 @@ export async function runServe(args: string[]): Promise<number> {
     setLogLevel(config.logging.level);
     const webFile = options['web.config.file'];
     const webConfig = webFile === undefined ? undefined : loadWebConfig(webFile);
-    const sidecar = await startSidecar(config, { ingestListen, metricsListen, webConfig });
+    const sidecar = await startSidecar(config, { ingestListen, metricsListen, webConfig, enableLifecycle: options['web.enable-lifecycle'] === true });
+    // SIGHUP reloads (serialised in the sidecar); the outcome is logged there.
+    process.on('SIGHUP', () => void sidecar.reload('SIGHUP'));
     await new Promise<void>((resolve) => {
       let stopping = false;
       const stop = (signal: string): void => {

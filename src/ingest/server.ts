@@ -1,7 +1,7 @@
 // The ingest listener's HTTP server: the handler, plus everything Node's HTTP layer decides
 // before a request reaches it — header and request timeouts, the connection cap, requests its
 // parser refuses, CONNECT — each answered in JSON where an answer is possible, and counted.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Config } from '../config/types.js';
@@ -20,6 +20,11 @@ const TIMEOUT_CHECK_MS = 1000;
 export interface IngestServerOptions {
   /** Endpoints beyond the built-in ones (e.g. a model-server integration). */
   routes?: readonly Route[];
+  /**
+   * The serving core of the moment (a reload swaps it): each request goes to its handler,
+   * and what the server itself refuses is counted in its fleet. Absent: one fixed handler.
+   */
+  current?: () => { fleet: Fleet; handler: RequestListener };
 }
 
 /**
@@ -28,12 +33,15 @@ export interface IngestServerOptions {
  */
 export function createIngestServer(fleet: Fleet, config: Config, log: Logger, options: IngestServerOptions = {}): Server {
   const ingest = config.ingest;
-  const auth = ingestAuthFrom(config);
-  const handler = createIngestHandler(fleet, ingest, log, {
-    auth,
-    logFeatureValues: config.logging.log_feature_values,
-    ...(options.routes === undefined ? {} : { routes: options.routes }),
-  });
+  const current = options.current;
+  const handler: RequestListener =
+    current !== undefined
+      ? (req, res) => current().handler(req, res)
+      : createIngestHandler(fleet, ingest, log, {
+          auth: ingestAuthFrom(config),
+          logFeatureValues: config.logging.log_feature_values,
+          ...(options.routes === undefined ? {} : { routes: options.routes }),
+        });
   const server = createServer(
     {
       headersTimeout: ingest.headers_timeout_seconds * 1000,
@@ -45,7 +53,7 @@ export function createIngestServer(fleet: Fleet, config: Config, log: Logger, op
     handler,
   );
   server.maxConnections = ingest.max_connections;
-  const count = (reason: RejectReason): void => fleet.rejections.add(NO_MODEL, reason);
+  const count = (reason: RejectReason): void => (current?.().fleet ?? fleet).rejections.add(NO_MODEL, reason);
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket, count));
   server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
     // Node hands the socket over without its error listener: a client reset must not become an uncaught error.

@@ -230,6 +230,16 @@ const BASE_METRICS = {
     'Checkpoints renamed aside at start instead of restored, by reason: corrupt (checksum, truncation, framing) or foreign (parts from another config or reference).'),
   checkpointRestored: define('mlwatch_checkpoint_restored', 'gauge', ['model'],
     '1 when the model\'s state was restored from the checkpoint at start, 0 when it started empty.'),
+
+  // Reloads of the config and references (SIGHUP, POST /-/reload), as Prometheus exports its own
+  configLastReloadSuccessful: define('mlwatch_config_last_reload_successful', 'gauge', [],
+    '1 when the last reload (or the start) loaded the config and every reference; 0 when it was refused and the previous config keeps serving.'),
+  configLastReloadSuccess: define('mlwatch_config_last_reload_success_timestamp_seconds', 'gauge', [],
+    'When the config and references in use were loaded (the start or the last successful reload), Unix seconds.'),
+  referenceInfo: define('mlwatch_reference_info', 'gauge', ['model', 'checksum'],
+    'Always 1; the first 12 hex characters of the checksum of the reference the model is measured against (a new value marks a reference change).'),
+  referenceLoaded: define('mlwatch_reference_loaded_timestamp_seconds', 'gauge', ['model'],
+    'When the model\'s current reference (or its config) took effect, Unix seconds: the start, or the reload that changed it; its drift window started fresh then.'),
 } as const satisfies Record<string, MetricDefinition>;
 
 type BaseKey = keyof typeof BASE_METRICS;

@@ -24,7 +24,7 @@ const MISNAMED_DEFAULT_GAUGES = ['nodejs_active_handles_total', 'nodejs_active_r
 
 export class MetricsRegistry {
   /** prom-client's registry, for the Node.js process metrics only. */
-  readonly registry = new Registry();
+  readonly registry: Registry;
   private readonly families: MetricFamily[] = [];
   /** owners[i]: index in `collectors` of the collector that fills families[i]; -1 for the registry's own. */
   private readonly owners: number[] = [];
@@ -38,8 +38,10 @@ export class MetricsRegistry {
   constructor(
     readonly collectors: readonly Collector[],
     private readonly log: Logger,
-    options: { processMetrics: boolean },
+    /** processRegistry: the process metrics of an earlier registry (a reload's new collectors), collected once per process. */
+    options: { processMetrics: boolean; processRegistry?: Registry },
   ) {
+    this.registry = options.processRegistry ?? new Registry();
     collectors.forEach((collector, c) => {
       for (const family of collector.families) this.register(family, c);
     });
@@ -53,7 +55,7 @@ export class MetricsRegistry {
     this.success.samples = this.status.map((s) => s.success);
     this.duration.samples = this.status.map((s) => s.duration);
     this.processMetrics = options.processMetrics;
-    if (options.processMetrics) {
+    if (options.processMetrics && options.processRegistry === undefined) {
       collectDefaultMetrics({ register: this.registry, prefix: PROCESS_METRICS_PREFIX });
       // prom-client names these gauges *_total, which promtool rejects (only counters end in _total).
       for (const name of MISNAMED_DEFAULT_GAUGES) this.registry.removeSingleMetric(`${PROCESS_METRICS_PREFIX}${name}`);

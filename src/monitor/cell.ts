@@ -147,6 +147,19 @@ export class Cell implements CellReader {
     }
   }
 
+  /** A reload's carry-over (carry-counters.ts): the totals of `from`, its latency histogram too when `withLatency` (same buckets). */
+  carryTotalsFrom(from: Cell, withLatency: boolean): void {
+    const sum = this.totals[LATENCY_SUM];
+    const count = this.totals[LATENCY_COUNT];
+    this.totals.set(from.totals);
+    if (withLatency) this.latencyBuckets.set(from.latencyBuckets);
+    else {
+      // A histogram's _count is the sum of its buckets: sum and count stay with the buckets.
+      this.totals[LATENCY_SUM] = sum;
+      this.totals[LATENCY_COUNT] = count;
+    }
+  }
+
   /** Bytes of this cell's arrays. */
   get bytes(): number {
     let total = this.quality.byteLength + this.bins.byteLength + this.sums.byteLength + this.classCounts.byteLength;

@@ -39,6 +39,8 @@ export class ModelState {
   nowMs: number;
   /** window_time event: events left out of the window, by OUTSIDE_WINDOW_REASONS (cumulative counters still have them). */
   readonly outsideWindow = new Float64Array(OUTSIDE_WINDOW_REASONS.length);
+  /** The latency histogram's upper bounds (metrics.latency_buckets_seconds). */
+  readonly latencyBounds: readonly number[];
 
   constructor(
     readonly layout: ModelLayout,
@@ -48,6 +50,7 @@ export class ModelState {
     maxLabelValueBytes?: number,
   ) {
     const model = layout.model;
+    this.latencyBounds = [...latencyBuckets];
     this.versions = new VersionIndex(model.version, model.max_versions, maxLabelValueBytes);
     const shape = { latencyBucketCount: latencyBuckets.length, versionCount: model.max_versions + 1, nowMs };
     this.index = new CellIndex(model, layout);

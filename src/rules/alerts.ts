@@ -4,7 +4,7 @@ import { driftAlerts } from './drift-alerts.js';
 import { performanceAlerts } from './performance-alerts.js';
 import { qualityAlerts } from './quality-alerts.js';
 import type { RuleGroup } from './rule.js';
-import { collectorFailingAlert, downAlert, servingAlerts } from './serving-alerts.js';
+import { collectorFailingAlert, configReloadFailedAlert, downAlert, servingAlerts } from './serving-alerts.js';
 import { sliceAlerts } from './slice-alerts.js';
 import type { AlertThresholds } from './thresholds.js';
 import { rulesYaml } from './yaml-text.js';
@@ -22,7 +22,7 @@ export const RULES_HEADER = [
 
 export function alertRuleGroups(t: AlertThresholds): RuleGroup[] {
   return [
-    { name: 'mlwatch-availability', rules: [downAlert(t), collectorFailingAlert(t)] },
+    { name: 'mlwatch-availability', rules: [downAlert(t), collectorFailingAlert(t), configReloadFailedAlert(t)] },
     { name: 'mlwatch-drift', rules: driftAlerts(t) },
     { name: 'mlwatch-data-quality', rules: qualityAlerts(t) },
     { name: 'mlwatch-serving', rules: servingAlerts(t) },

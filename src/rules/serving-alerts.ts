@@ -39,6 +39,22 @@ export function collectorFailingAlert(t: AlertThresholds): AlertRule {
   });
 }
 
+/**
+ * A refused reload leaves the previous config serving: nothing breaks, but the change someone
+ * made (a new reference, a new model) is not in effect. As Prometheus's own
+ * PrometheusConfigReloadFailed, on mlwatch_config_last_reload_successful.
+ */
+export function configReloadFailedAlert(t: AlertThresholds): AlertRule {
+  const failed = t.alerts.MLWatchConfigReloadFailed;
+  return alertRule(t, 'MLWatchConfigReloadFailed', failed, {
+    expr: `${heldGauge(t, 'mlwatch_config_last_reload_successful')} == 0`,
+    summary: 'mlwatch refused to reload its config.',
+    description:
+      'The last config reload of mlwatch on {{ $labels.instance }} was refused and none has succeeded since: ' +
+      'the previous config and references keep serving, the change is not in effect. The mlwatch log lists each problem ("reload refused").',
+  });
+}
+
 export function servingAlerts(t: AlertThresholds): AlertRule[] {
   const { alerts } = t;
   const latency = alerts.MLWatchInferenceLatencyHigh;

@@ -87,6 +87,7 @@ export interface AlertSettingsByName {
   MLWatchDown: BaseAlertSettings;
   /** threshold: share of the scrapes in rate_window in which a collector failed; min_count: scrapes seen in rate_window. */
   MLWatchCollectorFailing: RatioAlertSettings;
+  MLWatchConfigReloadFailed: BaseAlertSettings;
   MLWatchFeatureDriftWarning: DriftAlertSettings;
   MLWatchFeatureDriftCritical: DriftAlertSettings;
   MLWatchPredictionDrift: DriftAlertSettings;
@@ -139,6 +140,7 @@ const WINDOW_COUNT = { ...BASE, rate_window: 'duration', min_count: 'count' } as
 export const ALERT_FIELDS: Record<AlertName, Record<string, FieldKind>> = {
   MLWatchDown: BASE,
   MLWatchCollectorFailing: RATIO,
+  MLWatchConfigReloadFailed: BASE,
   MLWatchFeatureDriftWarning: DRIFT,
   MLWatchFeatureDriftCritical: DRIFT,
   MLWatchPredictionDrift: DRIFT,

@@ -29,12 +29,14 @@ describe('dashboard lint: the committed dashboards', () => {
     expect(byName.instance).toMatchObject({ includeAll: true, allValue: '.*', definition: 'label_values(mlwatch_model_info{job=~"$job", namespace=~"$namespace"}, instance)' });
   });
 
-  it.each(dashboards.map((c) => [c.file, c.dashboard] as const))('%s annotates deploys, reference builds and firing alerts, each query passing the rules', (_file, d) => {
+  it.each(dashboards.map((c) => [c.file, c.dashboard] as const))('%s annotates deploys, reference builds, reference changes and firing alerts, each query passing the rules', (_file, d) => {
     const annotations = annotationQueries(d);
-    expect(annotations.map((a) => a.name)).toEqual(['Model deployed', 'Reference built', 'mlwatch alerts firing']);
-    expect(annotations.map((a) => a.useValueForTime ?? false)).toEqual([true, true, false]);
+    expect(annotations.map((a) => a.name)).toEqual(['Model deployed', 'Reference built', 'Reference changed', 'mlwatch alerts firing']);
+    expect(annotations.map((a) => a.useValueForTime ?? false)).toEqual([true, true, true, false]);
     expect(annotations[0].expr).toContain('mlwatch_model_deploy_timestamp_seconds');
     expect(annotations[1].expr).toContain('mlwatch_reference_created_timestamp_seconds');
+    expect(annotations[2].expr).toContain('mlwatch_reference_loaded_timestamp_seconds');
+    expect(annotations[2].expr).toContain('mlwatch_reference_info');
     for (const a of annotations) {
       expect(a.datasource?.uid).toBe('${datasource}');
       expect(exprProblems(a.expr ?? ''), a.name).toEqual([]);

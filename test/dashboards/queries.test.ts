@@ -141,7 +141,7 @@ describe.skipIf(!gate.available)('every dashboard query returns data from a live
   it('covers every panel and annotation query, repeated panels once per feature or method', () => {
     expect(cases.length).toBeGreaterThan(40);
     expect(cases.some((c) => c.binding === 'feature=country')).toBe(true);
-    expect(cases.filter((c) => c.refId === 'annotation').length).toBe(9); // 3 annotations on each of 3 dashboards
+    expect(cases.filter((c) => c.refId === 'annotation').length).toBe(12); // 4 annotations on each of 3 dashboards
   });
 
   it.each(['All', 'this target'])('every non-ALERTS query returns at least one series, with a number in it (not only NaN), target variables at %s', async (which) => {

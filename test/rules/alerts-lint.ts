@@ -32,9 +32,11 @@ export const FEATURE_ALERTS = [
   'MLWatchSegmentFeatureDrift',
 ];
 /** Alerts whose value says nothing (0 or 1), so their description need not print it. */
-const VALUE_FREE = ['MLWatchDown', 'MLWatchTrafficStopped', 'MLWatchSegmentFeatureDrift'];
+const VALUE_FREE = ['MLWatchDown', 'MLWatchTrafficStopped', 'MLWatchSegmentFeatureDrift', 'MLWatchConfigReloadFailed'];
 /** Alerts about mlwatch itself, not about a model: no model label. */
-const INSTANCE_ALERTS = ['MLWatchDown', 'MLWatchCollectorFailing'];
+const INSTANCE_ALERTS = ['MLWatchDown', 'MLWatchCollectorFailing', 'MLWatchConfigReloadFailed'];
+/** Alerts on a 0/1 state of mlwatch itself (up, a refused reload): no samples to guard. */
+const STATE_ALERTS = ['MLWatchDown', 'MLWatchConfigReloadFailed'];
 /** Functions and aggregations the rules may use: all in Prometheus 2.42 and 3.x (last_over_time since 2.26). */
 const ALLOWED_FUNCTIONS = new Set(['rate', 'increase', 'histogram_quantile', 'time', 'sum', 'count', 'max', 'min', 'last_over_time', 'avg_over_time', 'count_over_time']);
 const PROMQL_KEYWORDS = new Set(['by', 'on', 'without', 'ignoring', 'group_left', 'group_right', 'and', 'or', 'unless']);
@@ -136,7 +138,7 @@ function exprProblems(at: string, name: string, expr: string, metrics: Set<strin
   for (const [, fn] of expr.matchAll(/\b([a-z_]+)\s*\(/g)) {
     if (!PROMQL_KEYWORDS.has(fn) && !ALLOWED_FUNCTIONS.has(fn)) problems.push(`${at}: uses ${fn}(), not on the 2.42-safe list`);
   }
-  if (name !== 'MLWatchDown' && !GUARDS.some((guard) => guard.test(expr))) problems.push(`${at}: no minimum-sample guard`);
+  if (!STATE_ALERTS.includes(name) && !GUARDS.some((guard) => guard.test(expr))) problems.push(`${at}: no minimum-sample guard`);
   return problems;
 }
 

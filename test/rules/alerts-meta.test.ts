@@ -11,6 +11,7 @@ import { githubSlug, lintAlertRules, runbookAnchors, type RuleTestFile } from '.
 const CONTRACT = [
   'MLWatchDown',
   'MLWatchCollectorFailing',
+  'MLWatchConfigReloadFailed',
   'MLWatchFeatureDriftWarning',
   'MLWatchFeatureDriftCritical',
   'MLWatchPredictionDrift',
