@@ -14,7 +14,7 @@ export function labelAlerts(t: AlertThresholds): AlertRule[] {
   const model = labelList(t.target_labels, 'model');
   return [
     alertRule(t, 'MLWatchLabelsStopped', stopped, {
-      // The received counter exists once a model had a label; predictions with an id go on.
+      // The received counter is exported from start at 0: at least 1 says the model has a label job.
       expr: [
         `sum by (${model}) (increase(mlwatch_labels_received_total[${stopped.rate_window}])) == 0`,
         `and on (${model})`,
