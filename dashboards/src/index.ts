@@ -4,6 +4,7 @@ import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { dataQualityDashboard } from './data-quality.js';
 import { driftDashboard } from './drift.js';
 import { overviewDashboard } from './overview.js';
+import { performanceDashboard } from './performance.js';
 
 export interface GeneratedDashboard {
   file: string;
@@ -15,6 +16,7 @@ export function buildDashboards(): GeneratedDashboard[] {
     { file: 'mlwatch-overview.json', dashboard: numberPanels(overviewDashboard().build()) },
     { file: 'mlwatch-data-quality.json', dashboard: numberPanels(dataQualityDashboard().build()) },
     { file: 'mlwatch-drift.json', dashboard: numberPanels(driftDashboard().build()) },
+    { file: 'mlwatch-performance.json', dashboard: numberPanels(performanceDashboard().build()) },
   ];
 }
 

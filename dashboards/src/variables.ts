@@ -63,3 +63,23 @@ export function methodVariable(): dashboard.CustomVariableBuilder {
     .includeAll(true)
     .current({ selected: true, text: 'psi', value: 'psi' });
 }
+
+/** Classification metrics mlwatch exports realised, estimated and on the reference alike. */
+export const PERFORMANCE_METRICS = ['accuracy', 'precision', 'recall', 'f1'] as const;
+
+export function performanceMetricVariable(): dashboard.CustomVariableBuilder {
+  return new dashboard.CustomVariableBuilder('metric')
+    .label('Metric')
+    .values(PERFORMANCE_METRICS.join(','))
+    .current({ selected: true, text: 'accuracy', value: 'accuracy' });
+}
+
+/** The variants of the selected models that have realised performance; All is ".*" (also no variants). */
+export function variantVariable(): dashboard.QueryVariableBuilder {
+  return labelValues('variant', 'Variant', `label_values(${metric('variantPredictions')}{${TARGET.join(', ')}, model=~"$model"}, variant)`).allValue('.*');
+}
+
+/** The segment features of the selected models; All is ".*". */
+export function segmentVariable(): dashboard.QueryVariableBuilder {
+  return labelValues('segment', 'Segment', `label_values(${metric('segmentPredictions')}{${TARGET.join(', ')}, model=~"$model"}, segment)`).allValue('.*');
+}

@@ -1,6 +1,7 @@
 // The mlwatch alert rules, generated from the thresholds (alert-rules/thresholds.yaml) into
 // alert-rules/mlwatch-alerts.rules.yml. Groups follow the teams' concerns.
 import { driftAlerts } from './drift-alerts.js';
+import { labelAlerts } from './label-alerts.js';
 import { performanceAlerts } from './performance-alerts.js';
 import { qualityAlerts } from './quality-alerts.js';
 import type { RuleGroup } from './rule.js';
@@ -28,6 +29,7 @@ export function alertRuleGroups(t: AlertThresholds): RuleGroup[] {
     { name: 'mlwatch-serving', rules: servingAlerts(t) },
     { name: 'mlwatch-slices', rules: sliceAlerts(t) },
     { name: 'mlwatch-performance', rules: performanceAlerts(t) },
+    { name: 'mlwatch-labels', rules: labelAlerts(t) },
   ];
 }
 

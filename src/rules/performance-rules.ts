@@ -1,7 +1,8 @@
 // Recording rules for realised performance over a range, across every replica: accuracy from
 // the confusion counters, MAE, RMSE and R² from the regression sums, and label coverage — the
 // same formulas as src/stats/performance.ts, in PromQL, so one model's numbers agree whether
-// one sidecar or a fleet counted them. Names take the metrics from definitions.ts.
+// one sidecar or a fleet counted them; and the label-free estimate (CBPE) over the same range
+// from the expected confusion counts (accuracy, precision, recall, F1 of the positive class). Names take the metrics from definitions.ts.
 import { METRICS } from '../metrics/definitions.js';
 import { durationSeconds } from './duration.js';
 
@@ -61,6 +62,24 @@ export function performanceRules(options: PerformanceRulesOptions): RecordingRul
       record: `model:mlwatch_label_coverage:ratio${w}`,
       expr: `${inc(METRICS.labelsJoined.name)}\n/ (${inc(METRICS.predictionsWithId.name)} > 0)`,
     },
+    ...estimatedRules(w),
+  ];
+}
+
+/**
+ * The expected counts summed over replicas and the positive class label (binary models have
+ * one), then the metrics as ratios of sums: the same as the window estimate, over any range.
+ */
+function estimatedRules(w: string): RecordingRule[] {
+  const counts = `model_outcome:${bare(METRICS.estimatedConfusion.name)}:increase${w}`;
+  const o = (outcome: string) => `sum by (model) (${counts}{outcome="${outcome}"})`;
+  const metric = (name: string) => `model:mlwatch_estimated_performance_${name}:ratio${w}`;
+  return [
+    { record: counts, expr: `sum by (model, outcome) (increase(${METRICS.estimatedConfusion.name}[${w}]))` },
+    { record: metric('accuracy'), expr: `(${o('tp')} + ${o('tn')})\n/ (sum by (model) (${counts}) > 0)` },
+    { record: metric('precision'), expr: `${o('tp')}\n/ ((${o('tp')} + ${o('fp')}) > 0)` },
+    { record: metric('recall'), expr: `${o('tp')}\n/ ((${o('tp')} + ${o('fn')}) > 0)` },
+    { record: metric('f1'), expr: `2 * ${o('tp')}\n/ ((2 * ${o('tp')} + ${o('fp')} + ${o('fn')}) > 0)` },
   ];
 }
 
@@ -75,7 +94,8 @@ export function renderPerformanceRules(options: PerformanceRulesOptions): string
     '# Regenerate with:',
     `#   mlwatch rules performance --window ${options.window} --out alert-rules/performance.rules.yml`,
     '# Realised performance over the last window from the joined labels of every replica: accuracy,',
-    '# MAE, RMSE, R² and label coverage (README, "5. Send labels").',
+    '# MAE, RMSE, R² and label coverage (README, "5. Send labels"); and the label-free estimate',
+    '# over the same window from the expected confusion counts: accuracy, precision, recall, F1.',
     'groups:',
     '  - name: mlwatch-performance',
     '    rules:',

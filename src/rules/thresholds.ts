@@ -83,6 +83,12 @@ export interface DriftStaleSettings extends BaseAlertSettings {
   slack: string;
 }
 
+/** A condition over rate_window, trusted once a counter grew by min_count in it. */
+export interface WindowCountSettings extends BaseAlertSettings {
+  rate_window: string;
+  min_count: number;
+}
+
 export interface AlertSettingsByName {
   MLWatchDown: BaseAlertSettings;
   /** threshold: share of the scrapes in rate_window in which a collector failed; min_count: scrapes seen in rate_window. */
@@ -106,6 +112,18 @@ export interface AlertSettingsByName {
   MLWatchSegmentFeatureDrift: BaseAlertSettings;
   MLWatchVariantPredictionDivergence: DriftAlertSettings;
   MLWatchEstimatedPerformanceDrop: BaseAlertSettings;
+  /** min_count: labels joined in rate_window before the realised metric is trusted. */
+  MLWatchRealisedPerformanceBelowReference: WindowCountSettings;
+  /** threshold: |estimated − realised accuracy|; min_count: labels joined in rate_window. */
+  MLWatchEstimateRealisedGap: RatioAlertSettings;
+  /** No label in rate_window while at least min_count predictions with an id came, for a model that had labels. */
+  MLWatchLabelsStopped: WindowCountSettings;
+  /** threshold: joined labels / predictions with an id below it; min_count: predictions with an id in rate_window. */
+  MLWatchLabelCoverageLow: RatioAlertSettings;
+  /** The label lag's quantile at or above threshold_seconds; min_count: labels joined in rate_window. */
+  MLWatchLabelLagHigh: LatencyAlertSettings;
+  /** At least min_count records evicted from the join store in rate_window. */
+  MLWatchLabelStoreEvicting: WindowCountSettings;
 }
 
 export type AlertName = keyof AlertSettingsByName;
@@ -159,6 +177,12 @@ export const ALERT_FIELDS: Record<AlertName, Record<string, FieldKind>> = {
   MLWatchSegmentFeatureDrift: BASE,
   MLWatchVariantPredictionDivergence: DRIFT,
   MLWatchEstimatedPerformanceDrop: BASE,
+  MLWatchRealisedPerformanceBelowReference: WINDOW_COUNT,
+  MLWatchEstimateRealisedGap: RATIO,
+  MLWatchLabelsStopped: WINDOW_COUNT,
+  MLWatchLabelCoverageLow: RATIO,
+  MLWatchLabelLagHigh: { ...BASE, quantile: 'quantile', threshold_seconds: 'positive', rate_window: 'duration', min_count: 'count' },
+  MLWatchLabelStoreEvicting: WINDOW_COUNT,
 };
 
 export const ALERT_NAMES = Object.keys(ALERT_FIELDS) as AlertName[];

@@ -93,6 +93,8 @@ export interface VariableValues {
   rateInterval: string;
   /** job, namespace, instance: All (".*", their allValue) unless given. */
   target?: { job: string; namespace: string; instance: string };
+  /** The performance dashboard's metric (a single value); accuracy unless given. */
+  metric?: string;
   /** The dashboard's time range, epoch milliseconds ($__from, $__to). */
   range?: { from: number; to: number };
 }
@@ -119,6 +121,9 @@ export function queryCases(values: VariableValues): QueryCase[] {
     model: values.model,
     feature: all(values.features),
     method: all(values.methods),
+    metric: values.metric ?? 'accuracy',
+    variant: '.*',
+    segment: '.*',
     __rate_interval: values.rateInterval,
     __from: String(range.from),
     __to: String(range.to),

@@ -18,7 +18,7 @@ describe('generated dashboards', () => {
   });
 
   it('have stable, distinct uids', () => {
-    expect(generated.map((g) => g.dashboard.uid)).toEqual(['mlwatch-overview', 'mlwatch-data-quality', 'mlwatch-drift']);
+    expect(generated.map((g) => g.dashboard.uid)).toEqual(['mlwatch-overview', 'mlwatch-data-quality', 'mlwatch-drift', 'mlwatch-performance']);
   });
 
   it('generate the same JSON twice (no clock, no randomness)', () => {

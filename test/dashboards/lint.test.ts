@@ -11,7 +11,7 @@ const panels = allPanels();
 
 describe('dashboard lint: the committed dashboards', () => {
   it('found the dashboards, panels and queries to check', () => {
-    expect(dashboards.map((d) => d.dashboard.uid).sort()).toEqual(['mlwatch-data-quality', 'mlwatch-drift', 'mlwatch-overview']);
+    expect(dashboards.map((d) => d.dashboard.uid).sort()).toEqual(['mlwatch-data-quality', 'mlwatch-drift', 'mlwatch-overview', 'mlwatch-performance']);
     expect(panels.length).toBeGreaterThanOrEqual(25);
   });
 

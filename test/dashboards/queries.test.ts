@@ -18,8 +18,10 @@ import {
   eventGenerator,
   postInBatches,
   postJson,
+  postLabels,
   postNdjson,
   problemEvents,
+  shopLabel,
   type ModelFixture,
   type PredictionEvent,
 } from '../support/model-fixture.js';
@@ -64,6 +66,15 @@ describe.skipIf(!gate.available)('every dashboard query returns data from a live
   const generator = eventGenerator(31);
 
   let pairs = 0;
+  const labelRandom = ((seed) => () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31))(7);
+  /** Labels for the paired requests, drawn from their score (the score is the true probability). */
+  function labelsFor(events: unknown[]): { id: string; label: string }[] {
+    const out: { id: string; label: string }[] = [];
+    for (const e of events as { id?: string; variant?: string; prediction: { score: number } }[]) {
+      if (e.id !== undefined && e.variant === undefined) out.push({ id: e.id, label: shopLabel(e.prediction.score, labelRandom) });
+    }
+    return out;
+  }
   /** The same requests scored by the champion and by a shadow (same ids), and a share of canary traffic. */
   function variantTraffic(events: PredictionEvent[]): unknown[] {
     return events.flatMap((event, i): Record<string, unknown>[] => {
@@ -78,14 +89,17 @@ describe.skipIf(!gate.available)('every dashboard query returns data from a live
     const problems = problemEvents(generator);
     const drifted = generator.drifted(12);
     const nanPrice = JSON.stringify(drifted[0]).replace(/"price":[0-9.]+/, '"price":NaN');
+    const traffic = variantTraffic(drifted.slice(1));
     return Promise.all([
-      postJson(sidecar.ingestUrl, [...variantTraffic(drifted.slice(1)), ...problems.accepted, ...problems.rejected]),
+      postJson(sidecar.ingestUrl, [...traffic, ...problems.accepted, ...problems.rejected]).then(() => postLabels(sidecar.ingestUrl, labelsFor(traffic))),
       postNdjson(sidecar.ingestUrl, [nanPrice]),
     ]);
   }
 
   beforeAll(async () => {
     fixture = await createModelFixture({
+      // A labelled reference: reference performance, calibration and the label-free estimate.
+      labelled: true,
       drift: { window_seconds: 60, sub_windows: 6, min_samples: 100, compute_interval_seconds: 1 },
       // Slices, so the segment and variant panels have series to show.
       modelYaml: '    segments:\n      - { feature: country }\n    variants: { names: [champion, canary, shadow], shadows: [shadow] }\n',
@@ -99,13 +113,17 @@ describe.skipIf(!gate.available)('every dashboard query returns data from a live
     ruleFiles = shippedRuleFiles();
     expect(ruleFiles.length).toBeGreaterThan(0);
     prometheus = await startPrometheus({ targets: [new URL(sidecar.metricsUrl).host], targetLabels: { namespace: NAMESPACE }, ruleFiles });
-    await postInBatches(sidecar.ingestUrl, variantTraffic(generator.undrifted(450)) as PredictionEvent[]);
+    const undrifted = variantTraffic(generator.undrifted(450));
+    await postInBatches(sidecar.ingestUrl, undrifted as PredictionEvent[]);
+    expect(await postLabels(sidecar.ingestUrl, labelsFor(undrifted))).toBe(200);
     trickle = setInterval(() => {
       inFlight = inFlight.then(sendTrickle).catch((error: unknown) => console.warn(`trickle post failed: ${String(error)}`));
     }, TRICKLE_MS);
     // Drift is decided (and exported) once the window holds min_samples and the drifted share shows.
     await prometheus.waitFor(`mlwatch_feature_drifted{${M},feature="price"} == 1`, (r) => r.length === 1, 30_000);
     await prometheus.waitFor(`mlwatch_segment_feature_drifted{${M},feature="price"} == 1`, (r) => r.length > 0, 30_000);
+    await prometheus.waitFor(`mlwatch_performance{${M},metric="accuracy"}`, (r) => r.length === 1, 10_000);
+    await prometheus.waitFor(`mlwatch_estimated_performance_lower{${M},metric="accuracy"}`, (r) => r.length === 1, 10_000);
     // Two scrapes of the trickle inside the rate window, so rates see it.
     const now = Date.now() / 1000;
     await prometheus.waitFor(`timestamp(mlwatch_model_info{${M}})`, (r) => r.length === 1 && r[0].value > now + 1.5, 10_000);
@@ -141,7 +159,7 @@ describe.skipIf(!gate.available)('every dashboard query returns data from a live
   it('covers every panel and annotation query, repeated panels once per feature or method', () => {
     expect(cases.length).toBeGreaterThan(40);
     expect(cases.some((c) => c.binding === 'feature=country')).toBe(true);
-    expect(cases.filter((c) => c.refId === 'annotation').length).toBe(12); // 4 annotations on each of 3 dashboards
+    expect(cases.filter((c) => c.refId === 'annotation').length).toBe(16); // 4 annotations on each of 4 dashboards
   });
 
   it.each(['All', 'this target'])('every non-ALERTS query returns at least one series, with a number in it (not only NaN), target variables at %s', async (which) => {

@@ -76,10 +76,10 @@ describe('renderAlertRules', () => {
     for (const [a, b] of windowChanges) {
       // Only range selectors and the window named in descriptions change.
       expect(hideHold(b).replace(/\[20s\]/g, '[X]').replace(/last 20s/g, 'last X')).toBe(
-        hideHold(a).replace(/\[(10m|5m|1h)\]/g, '[X]').replace(/last (10m|5m|1h)/g, 'last X'),
+        hideHold(a).replace(/\[(10m|5m|1h|2h|6h)\]/g, '[X]').replace(/last (10m|5m|1h|2h|6h)/g, 'last X'),
       );
     }
-    expect(windowed.map(hideHold).join('\n')).not.toMatch(/\[(10m|5m|1h)\]/);
+    expect(windowed.map(hideHold).join('\n')).not.toMatch(/\[(10m|5m|1h|2h|6h)\]/);
 
     const held = renderAlertRules(withTimings(t, { gauge_hold: '7s' })).split('\n');
     const holdChanges = before.map((line, i) => [line, held[i]] as const).filter(([a, b]) => a !== b);

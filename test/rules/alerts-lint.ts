@@ -32,13 +32,13 @@ export const FEATURE_ALERTS = [
   'MLWatchSegmentFeatureDrift',
 ];
 /** Alerts whose value says nothing (0 or 1), so their description need not print it. */
-const VALUE_FREE = ['MLWatchDown', 'MLWatchTrafficStopped', 'MLWatchSegmentFeatureDrift', 'MLWatchConfigReloadFailed'];
+const VALUE_FREE = ['MLWatchDown', 'MLWatchTrafficStopped', 'MLWatchSegmentFeatureDrift', 'MLWatchConfigReloadFailed', 'MLWatchLabelsStopped'];
 /** Alerts about mlwatch itself, not about a model: no model label. */
 const INSTANCE_ALERTS = ['MLWatchDown', 'MLWatchCollectorFailing', 'MLWatchConfigReloadFailed'];
 /** Alerts on a 0/1 state of mlwatch itself (up, a refused reload): no samples to guard. */
 const STATE_ALERTS = ['MLWatchDown', 'MLWatchConfigReloadFailed'];
 /** Functions and aggregations the rules may use: all in Prometheus 2.42 and 3.x (last_over_time since 2.26). */
-const ALLOWED_FUNCTIONS = new Set(['rate', 'increase', 'histogram_quantile', 'time', 'sum', 'count', 'max', 'min', 'last_over_time', 'avg_over_time', 'count_over_time']);
+const ALLOWED_FUNCTIONS = new Set(['abs', 'rate', 'increase', 'histogram_quantile', 'time', 'sum', 'count', 'max', 'min', 'last_over_time', 'avg_over_time', 'count_over_time']);
 const PROMQL_KEYWORDS = new Set(['by', 'on', 'without', 'ignoring', 'group_left', 'group_right', 'and', 'or', 'unless']);
 /** What makes an alert not flap on a handful of events. */
 const GUARDS = [/count_over_time\([^)]*\) >= \d+/, /mlwatch_drift_min_samples/, /increase\([^)]*\)\) >= \d+/, /\(mlwatch_predictions_total(?: or .*)?\) >= \d+/];

@@ -30,6 +30,12 @@ const CONTRACT = [
   'MLWatchSegmentFeatureDrift',
   'MLWatchVariantPredictionDivergence',
   'MLWatchEstimatedPerformanceDrop',
+  'MLWatchRealisedPerformanceBelowReference',
+  'MLWatchEstimateRealisedGap',
+  'MLWatchLabelsStopped',
+  'MLWatchLabelCoverageLow',
+  'MLWatchLabelLagHigh',
+  'MLWatchLabelStoreEvicting',
 ];
 
 function shippedTests(): RuleTestFile[] {
@@ -50,7 +56,7 @@ describe('every shipped alert is complete and tested', () => {
   });
 
   it('finds the unit-test files of the alert rules', () => {
-    expect(shippedTests().map((f) => f.name)).toEqual(['availability.test.yml', 'data-quality.test.yml', 'drift.test.yml', 'performance.test.yml', 'serving.test.yml', 'slices.test.yml']);
+    expect(shippedTests().map((f) => f.name)).toEqual(['availability.test.yml', 'data-quality.test.yml', 'drift.test.yml', 'labels.test.yml', 'performance.test.yml', 'serving.test.yml', 'slices.test.yml']);
   });
 
   it('docs/runbook.md has one section per alert and nothing else at that level', () => {

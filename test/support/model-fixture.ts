@@ -116,12 +116,20 @@ export function eventGenerator(seed: number): EventGenerator {
   return { undrifted: (count) => make(count, 0), drifted: (count) => make(count, DRIFT_SHIFT_STD) };
 }
 
-export function trainingCsv(rows: number, seed: number): string {
+/** The true outcome of an event: yes with probability its score (the score is calibrated by construction). */
+export function shopLabel(score: number, random: () => number): 'yes' | 'no' {
+  return random() < score ? 'yes' : 'no';
+}
+
+/** The training rows; `labelled` adds a `label` column drawn by shopLabel (for reference_build.label_column). */
+export function trainingCsv(rows: number, seed: number, labelled = false): string {
   const random = seededRandom(seed);
-  const lines = ['price,age,country,returning,prediction'];
+  const labels = seededRandom(seed + 1);
+  const lines = [`price,age,country,returning,prediction${labelled ? ',label' : ''}`];
   for (let i = 0; i < rows; i++) {
     const f = drawFeatures(random, 0);
-    lines.push(`${f.price},${f.age},${f.country},${f.returning},${shopScore(f)}`);
+    const score = shopScore(f);
+    lines.push(`${f.price},${f.age},${f.country},${f.returning},${score}${labelled ? `,${shopLabel(score, labels)}` : ''}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -158,14 +166,17 @@ export async function createModelFixture(
     trainingRows?: number;
     /** More keys of the model, as YAML lines indented for the model's mapping (e.g. segments, variants). */
     modelYaml?: string;
+    /** Training data with a label column, and the reference built from it (performance, calibration). */
+    labelled?: boolean;
   } = {},
 ): Promise<ModelFixture> {
   const dir = await mkdtemp(join(tmpdir(), 'mlwatch-model-'));
   try {
     const configPath = join(dir, 'mlwatch.yaml');
     const dataPath = join(dir, 'train.csv');
-    await writeFile(configPath, shopConfigYaml({ ...DEFAULT_DRIFT_SETTINGS, ...options.drift }) + (options.modelYaml ?? ''));
-    await writeFile(dataPath, trainingCsv(options.trainingRows ?? TRAINING_ROWS, options.seed ?? 20261101));
+    const labelBuild = options.labelled === true ? '    reference_build: { label_column: label }\n' : '';
+    await writeFile(configPath, shopConfigYaml({ ...DEFAULT_DRIFT_SETTINGS, ...options.drift }) + labelBuild + (options.modelYaml ?? ''));
+    await writeFile(dataPath, trainingCsv(options.trainingRows ?? TRAINING_ROWS, options.seed ?? 20261101, options.labelled === true));
     const config = await loadConfig(configPath);
     const model = config.models[0];
     const reference = await buildReference({ model, dataPath, now: new Date(REFERENCE_CREATED_AT) });
@@ -223,6 +234,17 @@ export interface IngestAnswer {
 /** POST one event or an array of events as JSON. */
 export function postJson(ingestUrl: string, body: unknown, model = MODEL): Promise<IngestAnswer> {
   return post(ingestUrl, model, 'application/json', JSON.stringify(body));
+}
+
+/** POST labels (id and label) to the model's labels endpoint as JSON. */
+export async function postLabels(ingestUrl: string, labels: { id: string; label: string }[], model = MODEL): Promise<number> {
+  const response = await fetch(`${ingestUrl}/v1/models/${encodeURIComponent(model)}/labels`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(labels),
+  });
+  await response.body?.cancel();
+  return response.status;
 }
 
 /** POST NDJSON: one line per event, given as text so a test can send lines JSON.stringify cannot make. */
