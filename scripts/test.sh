@@ -97,9 +97,14 @@ audit_dependencies() {
 
 run_tests() {
   step "tests (npm test, at most ${SUITE_TIMEOUT})"
-  local started=${SECONDS} rc=0
-  run timeout --kill-after=30s "${SUITE_TIMEOUT}" npm test </dev/null || rc=$?
+  local started=${SECONDS} rc=0 report
+  report="$(mktemp -t mlwatch-vitest-XXXXXX.json)"
+  # The JSON report gives the plain closing line CI reads ("N passed, N failed").
+  run timeout --kill-after=30s "${SUITE_TIMEOUT}" npm test -- --reporter=default --reporter=json \
+    "--outputFile.json=${report}" </dev/null || rc=$?
   if [[ ${rc} -eq 124 || ${rc} -eq 137 ]]; then echo "error: the test suite ran past ${SUITE_TIMEOUT} and was stopped" >&2; fi
+  node scripts/test-summary.mjs "${report}" || true
+  rm -f "${report}"
   if [[ ${rc} -ne 0 ]]; then exit "${rc}"; fi
   echo "tests passed in $((SECONDS - started)) s"
 }

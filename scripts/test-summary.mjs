@@ -1,0 +1,21 @@
+// Prints the suite's closing line in the plain form CI reads ("tests: N passed, N failed,
+// N skipped"), from vitest's JSON report: vitest's own summary is not a form CI recognises.
+import { readFileSync } from 'node:fs';
+
+const [reportPath] = process.argv.slice(2);
+if (!reportPath) {
+  console.error('usage: node scripts/test-summary.mjs REPORT.json');
+  process.exit(2);
+}
+let report;
+try {
+  report = JSON.parse(readFileSync(reportPath, 'utf8'));
+} catch (error) {
+  console.error(`no test report at ${reportPath}: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+const passed = report.numPassedTests ?? 0;
+const failed = report.numFailedTests ?? 0;
+const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+if ((report.numFailedTestSuites ?? 0) > 0) console.log(`test files that failed to run or pass: ${report.numFailedTestSuites}`);
