@@ -11,7 +11,7 @@ export const RULES_PERFORMANCE_USAGE = `usage: mlwatch rules performance [--wind
 export const RULES_PERFORMANCE_HELP = `${RULES_PERFORMANCE_USAGE}
 
 Writes the recording rules for realised performance from the joined labels of every replica:
-accuracy, MAE, RMSE, R² and label coverage over the window.
+accuracy, MAE, RMSE, R², ROC AUC and label coverage over the window.
 
 options:
   --window DURATION     the range of the increases, e.g. 1h (default ${SHIPPED_PERFORMANCE_WINDOW})

@@ -182,8 +182,10 @@ const BASE_METRICS = {
   // Realised performance from joined labels (counters: any range, any set of replicas in PromQL)
   confusion: define('mlwatch_confusion_total', 'counter', ['model', 'actual', 'predicted'],
     'Joined labels of a classifier by actual class (the label) and predicted class (the prediction\'s, __other__ when outside the classes).'),
-  labelScoreBin: define('mlwatch_label_score_bin_total', 'counter', ['model', 'lower', 'upper', 'actual'],
-    'Joined labels of a scored binary model by the score\'s bin (lower, upper] (the bounds of mlwatch_prediction_value buckets) and actual class: ROC AUC follows from them.'),
+  labelScoreBin: define('mlwatch_label_score_bin_total', 'counter', ['model', 'lower', 'upper', 'actual', 'positive'],
+    'Joined labels of a scored binary model by the score\'s bin (lower, upper] (the bounds of mlwatch_prediction_value buckets) and actual class; positive is "true" for the positive class (the second of classes), "false" for the other: ROC AUC follows from them.'),
+  labelScoreNegativesBelow: define('mlwatch_label_score_negatives_below_total', 'counter', ['model', 'lower', 'upper'],
+    'Joined labels of a scored binary model\'s negative class whose score fell in a bin below (lower, upper] (the running sum of mlwatch_label_score_bin_total{positive="false"} over the lower bins), so ROC AUC over any range is a PromQL join on the bin.'),
   regressionLabels: define('mlwatch_regression_labels_total', 'counter', ['model'],
     'Joined labels of a regression model whose prediction had a value.'),
   regressionAbsError: define('mlwatch_regression_abs_error_total', 'counter', ['model'],
@@ -266,7 +268,7 @@ function sliced(kind: SliceKind, base: MetricDefinition, dropLabels: readonly st
 
 /** Realised performance, per cell: every slice exports it. */
 export const PERFORMANCE_KEYS = [
-  'confusion', 'labelScoreBin', 'regressionLabels', 'regressionAbsError', 'regressionSquaredError', 'regressionLabelMagnitude', 'regressionLabelSquared', 'performance',
+  'confusion', 'labelScoreBin', 'labelScoreNegativesBelow', 'regressionLabels', 'regressionAbsError', 'regressionSquaredError', 'regressionLabelMagnitude', 'regressionLabelSquared', 'performance',
 ] as const satisfies readonly BaseKey[];
 
 /** What each slice exports: quality, the prediction's distribution and drift for both; variants add traffic and latency, segments the feature distributions. */

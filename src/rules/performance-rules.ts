@@ -1,5 +1,6 @@
 // Recording rules for realised performance over a range, across every replica: accuracy from
-// the confusion counters, MAE, RMSE and R² from the regression sums, and label coverage — the
+// the confusion counters, MAE, RMSE and R² from the regression sums, ROC AUC from the score
+// bins' counters, and label coverage — the
 // same formulas as src/stats/performance.ts, in PromQL, so one model's numbers agree whether
 // one sidecar or a fleet counted them; and the label-free estimate (CBPE) over the same range
 // from the expected confusion counts (accuracy, precision, recall, F1 of the positive class). Names take the metrics from definitions.ts.
@@ -58,12 +59,38 @@ export function performanceRules(options: PerformanceRulesOptions): RecordingRul
         `)`,
       ].join('\n'),
     },
+    rocAucRule(w),
     {
       record: `model:mlwatch_label_coverage:ratio${w}`,
       expr: `${inc(METRICS.labelsJoined.name)}\n/ (${inc(METRICS.predictionsWithId.name)} > 0)`,
     },
     ...estimatedRules(w),
   ];
+}
+
+/**
+ * ROC AUC of a scored binary model over the range, binned as the window gauge is: each
+ * positive beats the negatives of the bins below its own and ties half of its own bin's,
+ * AUC = Σ_b pos_b · (below_b + neg_b / 2) / (Σ pos · Σ neg). The bins' counters joined on
+ * (model, lower, upper) after summing the replicas give that sum without a running total in PromQL.
+ */
+function rocAucRule(w: string): RecordingRule {
+  const bin = (positive: string, by: string) => `sum by (${by}) (increase(${METRICS.labelScoreBin.name}{positive="${positive}"}[${w}]))`;
+  const perBin = 'model, lower, upper';
+  return {
+    record: `model:mlwatch_performance_roc_auc:ratio${w}`,
+    expr: [
+      `sum by (model) (`,
+      `  ${bin('true', perBin)}`,
+      `  * on (${perBin})`,
+      `  (`,
+      `    sum by (${perBin}) (increase(${METRICS.labelScoreNegativesBelow.name}[${w}]))`,
+      `    + 0.5 * ${bin('false', perBin)}`,
+      `  )`,
+      `)`,
+      `/ ((${bin('true', 'model')} * ${bin('false', 'model')}) > 0)`,
+    ].join('\n'),
+  };
 }
 
 /**
@@ -94,7 +121,7 @@ export function renderPerformanceRules(options: PerformanceRulesOptions): string
     '# Regenerate with:',
     `#   mlwatch rules performance --window ${options.window} --out alert-rules/performance.rules.yml`,
     '# Realised performance over the last window from the joined labels of every replica: accuracy,',
-    '# MAE, RMSE, R² and label coverage (README, "5. Send labels"); and the label-free estimate',
+    '# MAE, RMSE, R², ROC AUC and label coverage (README, "5. Send labels"); and the label-free estimate',
     '# over the same window from the expected confusion counts: accuracy, precision, recall, F1.',
     'groups:',
     '  - name: mlwatch-performance',

@@ -41,6 +41,9 @@ interface ScopePerformance {
   always: boolean;
   groups: { family: MetricFamily; samples: Sample[] }[];
   counters: Counter[];
+  /** Per score bin, the negatives of the lower bins (a running sum of the bins' counters). */
+  negativesBelow: Sample[];
+  negativeClass: number;
   gauges: Gauge[];
   totals: Float64Array;
   window: Float64Array;
@@ -68,6 +71,8 @@ export class RealisedPerformanceCollector implements Collector {
       always: scope.kind === 'model',
       groups: [],
       counters: [],
+      negativesBelow: [],
+      negativeClass: 0,
       gauges: [],
       totals: new Float64Array(layout.width),
       window: new Float64Array(layout.width),
@@ -91,11 +96,17 @@ export class RealisedPerformanceCollector implements Collector {
         for (let p = 0; p < layout.predicted; p++) counter(confusion, { actual: names[a], predicted: names[p] }, confusionIndex(layout, a, p));
       }
       const bins = group('labelScoreBin');
+      const below = group('labelScoreNegativesBelow');
       const upper = layout.scoreUpper;
+      const negative = 1 - layout.positive;
       for (let b = 0; b < upper.length; b++) {
         const bounds = { lower: b === 0 ? '-Inf' : formatLe(upper[b - 1]), upper: formatLe(upper[b]) };
-        for (let a = 0; a < 2; a++) counter(bins, { ...bounds, actual: names[a] }, scoreBinIndex(layout, b, a));
+        for (let a = 0; a < 2; a++) counter(bins, { ...bounds, actual: names[a], positive: a === layout.positive ? 'true' : 'false' }, scoreBinIndex(layout, b, a));
+        const sample = { labels: { ...scope.labels, ...bounds }, value: 0 };
+        below.push(sample);
+        made.negativesBelow.push(sample);
       }
+      made.negativeClass = negative;
     } else {
       counter(group('regressionLabels'), {}, regressionIndex(layout, REGRESSION_COUNT));
       counter(group('regressionAbsError'), {}, regressionIndex(layout, REGRESSION_ABS_ERROR));
@@ -123,6 +134,11 @@ export class RealisedPerformanceCollector implements Collector {
       sumTotals(s);
       if (!s.always && !hasJoins(s)) continue;
       for (const c of s.counters) c.sample.value = s.totals[c.at];
+      let below = 0;
+      for (let b = 0; b < s.negativesBelow.length; b++) {
+        s.negativesBelow[b].value = below;
+        below += s.totals[scoreBinIndex(s.layout, b, s.negativeClass)];
+      }
       this.fillGauges(s);
       for (const g of s.groups) {
         if (g.family.type !== 'gauge') {
