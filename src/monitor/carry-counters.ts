@@ -3,7 +3,7 @@
 // class, version), so its exported counters continue instead of resetting; its drift window
 // and drift results start fresh, measured against the new reference only. A slot's
 // cumulative bins (the exported histogram's buckets and _sum) carry over only when its bin
-// structure is identical (the same fine edges, or the same categories): with other edges a
+// structure is identical (the same coarse edges, or the same categories): with other edges a
 // bin of the old state has no counterpart, and that slot's histogram starts empty (a
 // counter reset for it, which rate() absorbs), said in the reload's log line.
 import { QUALITY_COUNTERS, type Slot } from './layout.js';
@@ -36,7 +36,7 @@ export function carryCounters(from: ModelState, to: ModelState): CarryOutcome {
     for (const [a, b, sameBins] of slotPairs) {
       for (let c = 0; c < QUALITY_COUNTERS; c++) cell.quality[b.index * QUALITY_COUNTERS + c] = old.quality[a.index * QUALITY_COUNTERS + c];
       if (!sameBins) continue;
-      cell.bins.set(old.bins.subarray(a.binOffset, a.binOffset + a.binCount), b.binOffset);
+      cell.bins.set(old.bins.subarray(a.cumulativeOffset, a.cumulativeOffset + a.cumulativeCount), b.cumulativeOffset);
       cell.sums[b.index] = old.sums[a.index];
     }
     classMap.forEach((to, i) => {
@@ -72,8 +72,9 @@ function pairSlots(from: ModelState, to: ModelState, outcome: CarryOutcome): [Sl
 }
 
 function sameBins(a: Slot, b: Slot): boolean {
-  if (a.binCount !== b.binCount) return false;
-  if (a.kind === 'numeric' && b.kind === 'numeric') return a.fineEdges.every((edge, i) => edge === b.fineEdges[i]);
+  if (a.cumulativeCount !== b.cumulativeCount) return false;
+  // A numeric slot's cumulative bins are its coarse buckets: the same buckets carry.
+  if (a.kind === 'numeric' && b.kind === 'numeric') return a.coarseEdges.every((edge, i) => edge === b.coarseEdges[i]);
   if (a.kind === 'categorical' && b.kind === 'categorical') return a.categories.every((name, i) => name === b.categories[i]);
   return false;
 }

@@ -4,7 +4,7 @@
 // methods, with offsets the layout fixed at start-up: nothing else computes an index into
 // them. The arrays are plain data, so a cell serialises as it is. Writes run on the hot path:
 // no allocation, no strings.
-import { QUALITY_COUNTERS, coarseFromFine, type CategoricalSlot, type ModelLayout, type NumericSlot, type Slot } from './layout.js';
+import { QUALITY_COUNTERS, type CategoricalSlot, type ModelLayout, type NumericSlot, type Slot } from './layout.js';
 import { EXPECTED_COUNTS, E_FN, E_TP } from './cbpe-layout.js';
 import type { CellKey } from './cell-index.js';
 import type { CellReader } from './cell-reader.js';
@@ -65,7 +65,7 @@ export class Cell implements CellReader {
   ) {
     const slots = layout.slots.length;
     this.quality = new Float64Array(slots * QUALITY_COUNTERS);
-    this.bins = new Float64Array(layout.totalBins);
+    this.bins = new Float64Array(layout.totalCumulativeBins);
     this.sums = new Float64Array(slots);
     this.classCounts = new Float64Array(layout.classNames.length);
     this.versionCounts = new Float64Array(shape.versionCount);
@@ -79,25 +79,45 @@ export class Cell implements CellReader {
 
   // --- writes (the hot path) ---
 
+  /**
+   * One event's binned values, resolved once for all its cells: per slot the bin's position in
+   * the cumulative bins and in the recorded sub-window (-1 when not binned); a numeric slot's
+   * offset sum beside its count takes the value's delta from the bin's lower edge, its sum the
+   * value. The same writes as addNumber/addCategory, with every index computed before the cells.
+   */
+  addBinned(cumulativeAt: Int32Array, windowAt: Int32Array, numeric: Uint8Array, delta: Float64Array, values: Float64Array): void {
+    const { bins, sums, quality } = this;
+    const window = this.window.target;
+    for (let i = 0; i < windowAt.length; i++) {
+      const w = windowAt[i];
+      if (w < 0) continue;
+      quality[i * QUALITY_COUNTERS]++;
+      bins[cumulativeAt[i]]++;
+      window[w]++;
+      if (numeric[i] === 0) continue;
+      window[w + 1] += delta[i];
+      sums[i] += values[i];
+    }
+  }
+
   countQuality(slot: Slot, counter: number): void {
     this.quality[slot.index * QUALITY_COUNTERS + counter]++;
   }
 
-  /** A finite number into its fine bin: cumulative bins, the histogram sum, the window. */
+  /** A finite number into its fine bin: the cumulative coarse bin, the histogram sum, the window. */
   addNumber(slot: NumericSlot, bin: number, value: number): void {
-    const at = slot.binOffset + bin;
-    this.bins[at]++;
+    this.bins[slot.cumulativeOffset + slot.coarseOfFine[bin]]++;
     this.sums[slot.index] += value;
     const window = this.window.target;
+    const at = slot.windowAt + 2 * bin;
     window[at]++;
     // Offsets from the bin's lower edge make the window's ∫F exact in every bin (stats/continuous.ts).
-    window[slot.offsetsAt + bin] += value - slot.binLowerEdges[bin];
+    window[at + 1] += value - slot.binLowerEdges[bin];
   }
 
   addCategory(slot: CategoricalSlot, bin: number): void {
-    const at = slot.binOffset + bin;
-    this.bins[at]++;
-    this.window.target[at]++;
+    this.bins[slot.cumulativeOffset + bin]++;
+    this.window.target[slot.windowAt + bin]++;
   }
 
   countClass(classIndex: number): void {
@@ -174,19 +194,19 @@ export class Cell implements CellReader {
     return this.quality[slot.index * QUALITY_COUNTERS + counter];
   }
 
-  /** Cumulative count of bin `bin` of the slot (fine bin for numeric, category for categorical). */
+  /** Cumulative count of bin `bin` of the slot (coarse bin for numeric, category for categorical). */
   binCount(slot: Slot, bin: number): number {
-    return this.bins[slot.binOffset + bin];
+    return this.bins[slot.cumulativeOffset + bin];
   }
 
-  /** The slot's cumulative bin counts: a view, for code off the hot path. */
+  /** The slot's cumulative bin counts (coarse for numeric): a view, for code off the hot path. */
   slotBins(slot: Slot): Float64Array {
-    return this.bins.subarray(slot.binOffset, slot.binOffset + slot.binCount);
+    return this.bins.subarray(slot.cumulativeOffset, slot.cumulativeOffset + slot.cumulativeCount);
   }
 
   /** The slot's cumulative counts per coarse bin (the exported histogram's buckets) into `out`. */
   coarseCountsInto(slot: NumericSlot, out: Float64Array): void {
-    coarseFromFine(this.bins, slot.binOffset, slot, out);
+    out.set(this.slotBins(slot));
   }
 
   classCount(classIndex: number): number {
@@ -205,8 +225,9 @@ export class Cell implements CellReader {
     return this.latencyBuckets[bucket];
   }
 
+  /** Σ over the window's sub-windows into `target`, in the read layout (slotBinsOf, slotOffsetsOf). */
   sumWindowInto(target: Float64Array): void {
-    this.window.sumInto(target);
+    this.window.sumInto(target, this.layout.windowReadOrder);
   }
 
   expectedCount(outcome: number): number {

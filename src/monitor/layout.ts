@@ -34,10 +34,20 @@ interface SlotBase {
   name: string;
   /** Position among the slots (features in config order, then the prediction). */
   index: number;
-  /** First bin of this slot in the flat bin arrays. */
+  /** First bin of this slot in a window sum (the read layout: every slot's counts, then the offset sums). */
   binOffset: number;
-  /** Bins of this slot. */
+  /** Bins of this slot (fine bins for a numeric slot). */
   binCount: number;
+  /**
+   * First entry of this slot in a recorded sub-window (the write layout): a numeric slot's
+   * count and offset sum of a bin side by side (windowAt + 2·bin, + 1), a category's count at
+   * windowAt + bin. One event's writes to a bin then share a cache line; a window sum is read
+   * back in the read layout (windowReadOrder).
+   */
+  windowAt: number;
+  /** First bin of this slot in the cumulative bins: coarse bins (the exported buckets) for a numeric slot, the categories for a categorical one. */
+  cumulativeOffset: number;
+  cumulativeCount: number;
   /** The reference's noise levels at the configured noise_quantile; null when it has none (format_version 1). */
   noise: SlotNoise | null;
 }
@@ -58,6 +68,8 @@ export interface NumericSlot extends SlotBase {
   coarseEdges: Float64Array;
   /** coarseEnd[c] = one past the last fine bin of coarse bin c (length coarseEdges.length + 1). */
   coarseEnd: Int32Array;
+  /** The coarse bin of each fine bin: the cumulative counts are kept as the coarse buckets they are exported as. */
+  coarseOfFine: Int32Array;
   /** Values outside [rangeMin, rangeMax] count as out of range. */
   rangeMin: number;
   rangeMax: number;
@@ -100,8 +112,10 @@ export interface ModelLayout {
   slots: Slot[];
   featureCount: number;
   prediction: Slot;
-  /** Total bins over every slot: the length of the cumulative and window bin arrays. */
+  /** Total bins over every slot in a window sum (fine bins for numeric slots). */
   totalBins: number;
+  /** Length of a cell's cumulative bins (coarse bins for numeric slots). */
+  totalCumulativeBins: number;
   /** Offset sums in a window array after the bin counts: one per fine bin of every numeric slot. */
   totalOffsets: number;
   /** Length of one drift sub-window: every bin count, then the offset sums. */
@@ -111,22 +125,47 @@ export interface ModelLayout {
   classNames: string[];
   /** The label-free performance estimate (binary classifiers with a calibrated reference), else null. */
   cbpe: CbpeLayout | null;
+  /** Per entry of a recorded sub-window (write layout), its position in a window sum (read layout). */
+  windowReadOrder: Int32Array;
+  // Flat per-slot and per-bin tables for the hot path (EventOutcome.place), read by index.
+  /** Per slot: Slot.binOffset. */
+  slotBinOffsets: Int32Array;
+  /** Per slot: Slot.windowAt. */
+  slotWindowAt: Int32Array;
+  /** Per slot: 1 for a numeric slot (a count and an offset sum per bin), 0 for a categorical one. */
+  slotNumeric: Uint8Array;
+  /** Per bin of a window sum: the cumulative bin it counts into. */
+  cumulativeOfBin: Int32Array;
+  /** Per bin of a window sum: the fine bin's lower edge (numeric slots; 0 for categories). */
+  binLowerEdges: Float64Array;
 }
 
 export function buildLayout(model: ModelConfig, reference: Reference): ModelLayout {
   const slots: Slot[] = [];
-  const cursor = { bins: 0, offsets: 0 };
+  const cursor = { bins: 0, offsets: 0, cumulative: 0 };
   for (const feature of model.features) {
     slots.push(makeSlot(feature.name, slots.length, reference.features[feature.name], feature, model, reference, cursor));
   }
   const prediction = makeSlot('', slots.length, reference.prediction, null, model, reference, cursor);
   slots.push(prediction);
-  // A window array holds every slot's counts, then the numeric slots' offset sums.
+  // A window sum holds every slot's counts, then the numeric slots' offset sums.
   for (const slot of slots) if (slot.kind === 'numeric') slot.offsetsAt += cursor.bins;
+  const windowReadOrder = placeWindowWrites(slots, cursor.bins + cursor.offsets);
   const classNames = [...model.classes, OTHER_CATEGORY];
   const classIndex = new Map(model.classes.map((name, i) => [name, i] as [string, number]));
   // The estimate's four expected counts follow the bins and offsets in each window array.
   const cbpe = buildCbpeLayout(model, reference, prediction.binCount, cursor.bins + cursor.offsets);
+  const cumulativeOfBin = new Int32Array(cursor.bins);
+  const lowerEdges = new Float64Array(cursor.bins);
+  for (const slot of slots) {
+    for (let b = 0; b < slot.binCount; b++) cumulativeOfBin[slot.binOffset + b] = slot.cumulativeOffset + (slot.kind === 'numeric' ? slot.coarseOfFine[b] : b);
+    if (slot.kind === 'numeric') lowerEdges.set(slot.binLowerEdges, slot.binOffset);
+  }
+  const width = cursor.bins + cursor.offsets + (cbpe === null ? 0 : EXPECTED_COUNTS);
+  // The estimate's counts after the bins sit at the same place in both layouts.
+  const readOrder = new Int32Array(width);
+  readOrder.set(windowReadOrder);
+  for (let i = windowReadOrder.length; i < width; i++) readOrder[i] = i;
   return {
     model,
     reference,
@@ -134,12 +173,42 @@ export function buildLayout(model: ModelConfig, reference: Reference): ModelLayo
     featureCount: model.features.length,
     prediction,
     totalBins: cursor.bins,
+    totalCumulativeBins: cursor.cumulative,
     totalOffsets: cursor.offsets,
-    windowWidth: cursor.bins + cursor.offsets + (cbpe === null ? 0 : EXPECTED_COUNTS),
+    windowWidth: width,
     classIndex,
     classNames,
     cbpe,
+    windowReadOrder: readOrder,
+    slotBinOffsets: Int32Array.from(slots, (slot) => slot.binOffset),
+    slotWindowAt: Int32Array.from(slots, (slot) => slot.windowAt),
+    slotNumeric: Uint8Array.from(slots, (slot) => (slot.kind === 'numeric' ? 1 : 0)),
+    cumulativeOfBin,
+    binLowerEdges: lowerEdges,
   };
+}
+
+/** Each slot's place in a recorded sub-window, and the read position of every entry up to `width`. */
+function placeWindowWrites(slots: Slot[], width: number): Int32Array {
+  const order = new Int32Array(width);
+  let at = 0;
+  for (const slot of slots) {
+    slot.windowAt = at;
+    for (let b = 0; b < slot.binCount; b++) {
+      if (slot.kind === 'numeric') {
+        order[at++] = slot.binOffset + b;
+        order[at++] = slot.offsetsAt + b;
+      } else order[at++] = slot.binOffset + b;
+    }
+  }
+  return order;
+}
+
+/** A recorded sub-window (write layout) in the read layout, into `out`: for code off the hot path. */
+export function readWindowInto(layout: ModelLayout, recorded: ArrayLike<number>, out: Float64Array): Float64Array {
+  const order = layout.windowReadOrder;
+  for (let i = 0; i < order.length; i++) out[order[i]] = recorded[i];
+  return out;
 }
 
 function makeSlot(
@@ -149,7 +218,7 @@ function makeSlot(
   feature: FeatureConfig | null,
   model: ModelConfig,
   reference: Reference,
-  cursor: { bins: number; offsets: number },
+  cursor: { bins: number; offsets: number; cumulative: number },
 ): Slot {
   if (sketch === undefined) {
     // checkReferenceMatchesModel runs before this; reaching here is a programming error.
@@ -161,6 +230,7 @@ function makeSlot(
       ? numericSlot(name, index, sketch, feature?.range ?? (feature ? undefined : model.prediction.range), cursor, noise)
       : categoricalSlot(name, index, sketch, feature, model, cursor, noise);
   cursor.bins += slot.binCount;
+  cursor.cumulative += slot.cumulativeCount;
   return slot;
 }
 
@@ -181,12 +251,14 @@ function numericSlot(
   index: number,
   sketch: NumericSketch,
   range: [number, number] | undefined,
-  cursor: { bins: number; offsets: number },
+  cursor: { bins: number; offsets: number; cumulative: number },
   noise: SlotNoise | null,
 ): NumericSlot {
   const fineEdges = Float64Array.from(sketch.fine_edges);
   const coarseEdges = Float64Array.from(sketch.edges);
   const coarseEnd = fineToCoarse(fineEdges, coarseEdges);
+  const coarseOfFine = new Int32Array(fineEdges.length + 1);
+  for (let c = 0, f = 0; c < coarseEnd.length; c++) for (; f < coarseEnd[c]; f++) coarseOfFine[f] = c;
   const referenceFineCounts = Float64Array.from(sketch.fine_counts);
   const referenceFineOffsets = sketch.fine_offsets !== undefined ? Float64Array.from(sketch.fine_offsets) : null;
   const slot: NumericSlot = {
@@ -195,10 +267,14 @@ function numericSlot(
     index,
     binOffset: cursor.bins,
     binCount: fineEdges.length + 1,
+    windowAt: 0,
+    cumulativeOffset: cursor.cumulative,
+    cumulativeCount: coarseEnd.length,
     fineEdges,
     fineLookup: createBinLookup(fineEdges),
     coarseEdges,
     coarseEnd,
+    coarseOfFine,
     rangeMin: range ? range[0] : sketch.summary.min,
     rangeMax: range ? range[1] : sketch.summary.max,
     binLowerEdges: binLowerEdges(fineEdges),
@@ -219,7 +295,7 @@ function categoricalSlot(
   sketch: CategoricalSketch,
   feature: FeatureConfig | null,
   model: ModelConfig,
-  cursor: { bins: number; offsets: number },
+  cursor: { bins: number; offsets: number; cumulative: number },
   noise: SlotNoise | null,
 ): CategoricalSlot {
   const categories = [...sketch.categories.map((c) => c.value), OTHER_CATEGORY];
@@ -240,6 +316,9 @@ function categoricalSlot(
     index,
     binOffset: cursor.bins,
     binCount: categories.length,
+    windowAt: 0,
+    cumulativeOffset: cursor.cumulative,
+    cumulativeCount: categories.length,
     categories,
     codes,
     unknownCode: otherBin | OUT_OF_RANGE_FLAG,
@@ -253,12 +332,12 @@ function categoricalSlot(
 
 // --- Reading the flat arrays: the offsets below are the layout's; nobody else computes them. ---
 
-/** A slot's bins in an array laid out by this layout (cumulative bins or a window sum): a view. */
+/** A slot's bins in a window sum (the read layout): a view. */
 export function slotBinsOf(array: Float64Array, slot: Slot): Float64Array {
   return array.subarray(slot.binOffset, slot.binOffset + slot.binCount);
 }
 
-/** A numeric slot's within-bin offset sums (Σ value − the bin's lower edge) in a window array: a view. */
+/** A numeric slot's within-bin offset sums (Σ value − the bin's lower edge) in a window sum: a view. */
 export function slotOffsetsOf(window: Float64Array, slot: NumericSlot): Float64Array {
   return window.subarray(slot.offsetsAt, slot.offsetsAt + slot.binCount);
 }

@@ -106,8 +106,14 @@ export class ModelMonitor {
     const variant = index.variantOf(variantName);
     const variantCell = cells[index.variantCell(variant)];
     if (this.eventTime) variantCell.window.aim(this.eventBucket);
-    outcome.applyTo(variantCell);
     const segments = index.segments;
+    // One cell: write as the slots are read. Several: place the bins once, then write each cell.
+    if (segments.length === 0) {
+      outcome.applyTo(variantCell);
+      return variant;
+    }
+    outcome.place();
+    outcome.applyPlaced(variantCell);
     for (let s = 0; s < segments.length; s++) {
       const segment = segments[s];
       const code = outcome.codes[segment.slot.index];
@@ -116,7 +122,7 @@ export class ModelMonitor {
       this.segmentValues[s] = value;
       const cell = cells[index.segmentCell(s, value)];
       if (this.eventTime) cell.window.aim(this.eventBucket);
-      outcome.applyTo(cell);
+      outcome.applyPlaced(cell);
     }
     return variant;
   }

@@ -37,12 +37,49 @@ export class EventOutcome {
   /** CBPE: the score is at or above the decision threshold. */
   predictedPositive = false;
 
+  /** Per slot, where its bin is in a cell's recorded sub-window (-1: not binned); set by place(). */
+  private readonly windowAt: Int32Array;
+  /** Per slot with a bin: where it counts in a cell's cumulative bins. */
+  private readonly cumulativeAt: Int32Array;
+  /** Per numeric slot with a bin: the value minus the bin's lower edge. */
+  private readonly delta: Float64Array;
+  /** Quality outcomes other than a value, or an out-of-range one: the rare path of applyTo. */
+  private irregular = false;
+
   constructor(readonly layout: ModelLayout) {
-    this.codes = new Int32Array(layout.slots.length);
-    this.values = new Float64Array(layout.slots.length);
+    const slots = layout.slots.length;
+    this.codes = new Int32Array(slots);
+    this.values = new Float64Array(slots);
+    this.windowAt = new Int32Array(slots);
+    this.cumulativeAt = new Int32Array(slots);
+    this.delta = new Float64Array(slots);
   }
 
-  /** Add the event to `cell`. */
+  /** After the slots are resolved: each bin's positions, computed once for every cell of the event. */
+  place(): void {
+    const { codes, windowAt, cumulativeAt, delta, values } = this;
+    const { slotBinOffsets, slotWindowAt, slotNumeric, cumulativeOfBin, binLowerEdges } = this.layout;
+    let irregular = false;
+    for (let i = 0; i < codes.length; i++) {
+      const code = codes[i];
+      if (code < 0) {
+        windowAt[i] = -1;
+        irregular ||= code !== SLOT_NONE;
+        continue;
+      }
+      if (code & OUT_OF_RANGE_FLAG) irregular = true;
+      const bin = code & BIN_MASK;
+      const at = slotBinOffsets[i] + bin;
+      cumulativeAt[i] = cumulativeOfBin[at];
+      if (slotNumeric[i] === 1) {
+        windowAt[i] = slotWindowAt[i] + 2 * bin;
+        delta[i] = values[i] - binLowerEdges[at];
+      } else windowAt[i] = slotWindowAt[i] + bin;
+    }
+    this.irregular = irregular;
+  }
+
+  /** Add the event to `cell`, its only cell. */
   applyTo(cell: Cell): void {
     const slots = this.layout.slots;
     const codes = this.codes;
@@ -58,6 +95,18 @@ export class EventOutcome {
       if (slot.kind === 'numeric') cell.addNumber(slot, code & BIN_MASK, this.values[i]);
       else cell.addCategory(slot, code & BIN_MASK);
     }
+    this.applyCounts(cell);
+  }
+
+  /** Add the event to `cell`, one of several (after place()): the same writes as applyTo. */
+  applyPlaced(cell: Cell): void {
+    cell.addBinned(this.cumulativeAt, this.windowAt, this.layout.slotNumeric, this.delta, this.values);
+    if (this.irregular) this.countIrregular(cell);
+    this.applyCounts(cell);
+  }
+
+  /** Class, version, latency, unknown fields and the CBPE counts. */
+  private applyCounts(cell: Cell): void {
     if (this.predictedClass >= 0) cell.countClass(this.predictedClass);
     if (this.predictionQuality >= 0) cell.countQuality(this.layout.prediction, this.predictionQuality);
     cell.countVersion(this.version);
@@ -65,5 +114,17 @@ export class EventOutcome {
     else if (this.latencyBucket === NON_FINITE_LATENCY) cell.countNonFiniteLatency();
     if (this.unknownFields > 0) cell.countUnknownFields(this.unknownFields);
     if (this.expectedPositive === this.expectedPositive) cell.addExpected(this.expectedPositive, this.predictedPositive);
+  }
+
+  /** Missing values, type errors, non-finite and out-of-range values of the event. */
+  private countIrregular(cell: Cell): void {
+    const slots = this.layout.slots;
+    const codes = this.codes;
+    for (let i = 0; i < slots.length; i++) {
+      const code = codes[i];
+      if (code < 0) {
+        if (code !== SLOT_NONE) cell.countQuality(slots[i], QUALITY_OF_CODE[-code]);
+      } else if (code & OUT_OF_RANGE_FLAG) cell.countQuality(slots[i], Q_OUT_OF_RANGE);
+    }
   }
 }

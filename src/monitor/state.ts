@@ -112,10 +112,17 @@ export class ModelState {
   }
 }
 
+/**
+ * How this code lays a cell's arrays out for a given config and reference; raised when that
+ * changes (2: cumulative numeric bins kept coarse, a bin's window count and offset sum side by
+ * side), so an older checkpoint is told apart as another layout, never read into wrong offsets.
+ */
+export const STATE_LAYOUT_VERSION = 2;
+
 export function layoutFingerprint(model: ModelConfig, reference: Reference, latencyBuckets: readonly number[]): string {
   // The reference's path may move with the config file; its checksum says what it holds.
   const { reference: _path, ...settings } = model;
   return createHash('sha256')
-    .update(JSON.stringify({ settings, reference: reference.checksum, latencyBuckets }))
+    .update(JSON.stringify({ layout: STATE_LAYOUT_VERSION, settings, reference: reference.checksum, latencyBuckets }))
     .digest('hex');
 }

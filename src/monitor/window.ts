@@ -65,14 +65,19 @@ export class TimeWindow {
     return this.claim(bucket);
   }
 
-  /** Σ over the sub-windows within the window into `target` (length `width`). */
-  sumInto(target: Float64Array): void {
+  /**
+   * Σ over the sub-windows within the window into `target` (length `width`); with `order`,
+   * entry i of a sub-window goes to target[order[i]] (a cell writes in one layout and is read
+   * in another: layout.ts windowReadOrder).
+   */
+  sumInto(target: Float64Array, order?: Int32Array): void {
     target.fill(0);
     const oldest = this.currentBucket - this.count;
     for (let s = 0; s < this.count; s++) {
       if (this.buckets[s] <= oldest) continue;
       const sub = this.subWindows[s];
-      for (let i = 0; i < this.width; i++) target[i] += sub[i];
+      if (order === undefined) for (let i = 0; i < this.width; i++) target[i] += sub[i];
+      else for (let i = 0; i < this.width; i++) target[order[i]] += sub[i];
     }
   }
 

@@ -47,7 +47,7 @@ function readAll(reader: CellReader, monitor: ModelMonitor): number[] {
   const out: number[] = [];
   for (const slot of layout.slots) {
     for (let q = 0; q < QUALITY_COUNTERS; q++) out.push(reader.qualityCount(slot, q));
-    for (let b = 0; b < slot.binCount; b++) out.push(reader.binCount(slot, b));
+    for (let b = 0; b < slot.cumulativeCount; b++) out.push(reader.binCount(slot, b));
     out.push(Math.round(reader.valueSum(slot) * 1e6));
   }
   for (let c = 0; c < layout.classNames.length; c++) out.push(reader.classCount(c));

@@ -9,6 +9,7 @@ import {
   Q_VALUES,
   slotBinsOf,
   slotOffsetsOf,
+  readWindowInto,
 } from '../../src/monitor/layout.js';
 import { ModelMonitor } from '../../src/monitor/model-monitor.js';
 import type { Reference } from '../../src/reference/types.js';
@@ -144,8 +145,9 @@ describe('ModelMonitor bins and window', () => {
     if (slot.kind !== 'numeric') throw new Error('price is numeric');
     const expected = countBins(values, Array.from(slot.fineEdges));
     const cell = m.state.defaultCell;
-    expect(Array.from(cell.slotBins(slot))).toEqual(expected);
-    expect(Array.from(slotBinsOf(cell.window.current, slot))).toEqual(expected);
+    // The sub-window is recorded in the write layout (a bin's count and offset side by side): read it back.
+    const window = readWindowInto(m.layout, cell.window.current, new Float64Array(m.layout.windowWidth));
+    expect(Array.from(slotBinsOf(window, slot))).toEqual(expected);
     // Within-bin offsets: per fine bin, Σ (value - the bin's lower edge; edges[0] for bin 0).
     const edges = Array.from(slot.fineEdges);
     const offsets = expected.map(() => 0);
@@ -153,7 +155,7 @@ describe('ModelMonitor bins and window', () => {
       const bin = countBins([v], edges).indexOf(1);
       offsets[bin] += v - edges[bin === 0 ? 0 : bin - 1];
     }
-    const recorded = slotOffsetsOf(cell.window.current, slot);
+    const recorded = slotOffsetsOf(window, slot);
     offsets.forEach((offset, bin) => expect(recorded[bin]).toBeCloseTo(offset, 6));
     // Coarse bins are unions of fine bins: summing the fine ranges equals binning by coarse edges.
     const coarse = new Float64Array(slot.coarseEnd.length);
@@ -171,14 +173,14 @@ describe('ModelMonitor bins and window', () => {
     m.record({ features: { price: 100 } });
     const sum = new Float64Array(window.width);
     const binned = (): number => sum.slice(0, m.layout.totalBins).reduce((a, b) => a + b, 0);
-    window.sumInto(sum);
+    m.state.defaultCell.sumWindowInto(sum);
     expect(binned()).toBeGreaterThan(0);
     // Up to the last bucket that still holds it, then gone.
     m.state.advance(start + (window.count - 1) * bucketMs);
-    window.sumInto(sum);
+    m.state.defaultCell.sumWindowInto(sum);
     expect(binned()).toBe(1);
     m.state.advance(start + window.count * bucketMs);
-    window.sumInto(sum);
+    m.state.defaultCell.sumWindowInto(sum);
     expect(sum.every((v) => v === 0)).toBe(true);
     // A clock that goes back leaves the window alone; the cumulative bins never forget.
     m.state.advance(start);

@@ -5,7 +5,7 @@
 // them NaN, and the window's Wasserstein was +Inf.
 import { describe, expect, it } from 'vitest';
 import { DriftComputer, METHODS_PER_SLOT, NUMERIC_METHODS } from '../../src/monitor/drift.js';
-import { Q_NON_FINITE, Q_OUT_OF_RANGE, Q_VALUES } from '../../src/monitor/layout.js';
+import { Q_NON_FINITE, Q_OUT_OF_RANGE, Q_VALUES, readWindowInto } from '../../src/monitor/layout.js';
 import { ModelMonitor } from '../../src/monitor/model-monitor.js';
 import { testModel, testReference } from '../support/synthetic-reference.js';
 
@@ -34,8 +34,10 @@ describe('overflowing numbers', () => {
     // The numeric slots' bins: price and the score (the categorical ones do take these events).
     const numeric = [layout.slots[0], layout.prediction];
     const binsOf = (values: ArrayLike<number>) => numeric.map((s) => sum(values, s.binOffset, s.binOffset + s.binCount));
-    const binsBefore = binsOf(state.bins);
-    const windowBefore = binsOf(state.window.current);
+    const cumulativeOf = (values: ArrayLike<number>) => numeric.map((s) => sum(values, s.cumulativeOffset, s.cumulativeOffset + s.cumulativeCount));
+    const windowRead = () => readWindowInto(layout, state.window.current, new Float64Array(layout.windowWidth));
+    const binsBefore = cumulativeOf(state.bins);
+    const windowBefore = binsOf(windowRead());
     const sumsBefore = Array.from(state.sums);
     const latencySumBefore = state.latencySum;
 
@@ -53,8 +55,8 @@ describe('overflowing numbers', () => {
     expect(state.latencyCount).toBe(20);
     expect(state.latencySum).toBe(latencySumBefore);
     expect(Array.from(state.sums)).toEqual(sumsBefore);
-    expect(binsOf(state.bins)).toEqual(binsBefore);
-    expect(binsOf(state.window.current)).toEqual(windowBefore);
+    expect(cumulativeOf(state.bins)).toEqual(binsBefore);
+    expect(binsOf(windowRead())).toEqual(windowBefore);
     // Both events are still accepted: they count as predictions.
     expect(sum(state.versionCounts)).toBe(22);
 
