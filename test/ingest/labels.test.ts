@@ -2,33 +2,24 @@
 // answered item by item with every bad item counted by reason and every good one joined or
 // waiting; the counters a scrape shows; and, as a property, that no body of random items
 // crashes it or loses an item from the tallies.
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createIngestServer } from '../../src/ingest/server.js';
-import { Fleet } from '../../src/monitor/fleet.js';
+import type { Fleet } from '../../src/monitor/fleet.js';
 import { DUPLICATE, EXPIRED, INVALID, UNKNOWN_ID } from '../../src/monitor/labels/join-store.js';
 import { MetricsRegistry, createCollectors } from '../../src/metrics/registry.js';
-import { testConfig, testModel, testReference } from '../support/synthetic-reference.js';
+import { startIngestServer, type IngestServer } from '../support/ingest-server.js';
 
-let server: Server;
+let server: IngestServer;
 let base: string;
 let fleet: Fleet;
 let now = 1_000_000;
 
 beforeEach(async () => {
-  const config = testConfig([testModel({ label_ttl_seconds: 60, max_pending_labels: 1000 })]);
-  fleet = new Fleet(config, new Map([['shop', testReference()]]), () => now);
-  server = createIngestServer(fleet, config, pino({ level: 'silent' }));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startIngestServer({ label_ttl_seconds: 60, max_pending_labels: 1000 }, () => now);
+  ({ fleet, base } = server);
 });
-afterEach(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterEach(() => server.close());
 
 function post(path: string, body: string, contentType = 'application/json') {
   return fetch(`${base}${path}`, { method: 'POST', body, headers: { 'content-type': contentType } });

@@ -5,32 +5,25 @@
 // (score, label) pairs binned on the exported bounds (a positive beats a negative in a lower
 // bin, ties half within a bin), exact to 1e-12, on continuous, tie-heavy and one-sided data;
 // and against the window gauge mlwatch_performance{metric="roc_auc"}.
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseExposition, selectSamples, type Sample } from '../../src/demo/scrape.js';
-import { createIngestServer } from '../../src/ingest/server.js';
-import { Fleet } from '../../src/monitor/fleet.js';
+import type { Fleet } from '../../src/monitor/fleet.js';
 import { MetricsRegistry, createCollectors } from '../../src/metrics/registry.js';
-import { seededRandom, testConfig, testModel, testReference } from '../support/synthetic-reference.js';
+import { exactAuc } from '../stats/performance-oracle.js';
+import { startIngestServer, type IngestServer } from '../support/ingest-server.js';
+import { seededRandom } from '../support/synthetic-reference.js';
 
-let server: Server;
+let server: IngestServer;
 let base: string;
 let fleet: Fleet;
 const now = 1_000_000;
 
 beforeEach(async () => {
-  const config = testConfig([testModel({ label_ttl_seconds: 600, max_pending_labels: 10_000 })]);
-  fleet = new Fleet(config, new Map([['shop', testReference()]]), () => now);
-  server = createIngestServer(fleet, config, pino({ level: 'silent' }));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startIngestServer({ label_ttl_seconds: 600, max_pending_labels: 10_000 }, () => now);
+  ({ fleet, base } = server);
 });
-afterEach(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterEach(() => server.close());
 
 const post = (path: string, body: unknown[]) =>
   fetch(`${base}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
@@ -54,22 +47,9 @@ function ruleAuc(samples: readonly Sample[]): number {
   return wins / (positives * totalNegatives);
 }
 
-/** Pairwise oracle: bin each score on the exported upper bounds, count wins and half ties. */
+/** Pairwise oracle: the exact Mann-Whitney AUC of each score's bin on the exported upper bounds (ties within a bin half). */
 function pairwiseBinnedAuc(scores: readonly number[], positive: readonly boolean[], uppers: readonly number[]): number {
-  const binOf = (score: number) => uppers.findIndex((u) => score <= u);
-  let wins = 0;
-  let pairs = 0;
-  for (let i = 0; i < scores.length; i++) {
-    if (!positive[i]) continue;
-    for (let j = 0; j < scores.length; j++) {
-      if (positive[j]) continue;
-      const bi = binOf(scores[i]);
-      const bj = binOf(scores[j]);
-      wins += bi > bj ? 1 : bi === bj ? 0.5 : 0;
-      pairs++;
-    }
-  }
-  return wins / pairs;
+  return exactAuc(scores.map((score) => uppers.findIndex((u) => score <= u)), positive);
 }
 
 const event = (id: string, score: number) => ({ id, features: { price: 100, country: 'DE', returning: true }, prediction: { score } });
