@@ -155,12 +155,13 @@ async function sendAndReport(
 ): Promise<void> {
   const modelUrl = `${urls.ingestUrl}/v1/models/${encodeURIComponent(model.name)}`;
   const predictionsUrl = `${modelUrl}/predictions`;
+  const labelsUrl = `${modelUrl}/labels`;
   const authEnv = config.ingest.auth_token_env;
   const authToken = authEnv ? process.env[authEnv] : undefined;
   const maxBatch = Math.max(1, Math.min(config.ingest.max_batch_events, Math.floor(config.ingest.max_body_bytes / EVENT_BYTES_BOUND)));
   // The labels run on the traffic's clock (the sender is made just below).
   const labels: LabelSender = new LabelSender({
-    url: `${modelUrl}/labels`,
+    url: labelsUrl,
     delaySeconds: args.labelDelaySeconds,
     maxBatch,
     elapsedSeconds: (): number => sender.elapsedSeconds(),
@@ -179,7 +180,7 @@ async function sendAndReport(
     authToken,
     labels,
   });
-  output.stdout(banner(args, model, urls, predictionsUrl));
+  output.stdout(banner(args, model, urls, predictionsUrl, labelsUrl));
 
   const featureNames = model.features.map((f) => f.name);
   let previous: ModelReading | null = null;
@@ -228,13 +229,13 @@ function labelsLine(labels: LabelSender): string {
   );
 }
 
-function banner(args: DemoArguments, model: ModelConfig, urls: { metricsUrl: string }, predictionsUrl: string): string {
+function banner(args: DemoArguments, model: ModelConfig, urls: { metricsUrl: string }, predictionsUrl: string, labelsUrl: string): string {
   const when = args.schedule.drift_after_seconds === 0 ? 'from the start' : `after ${args.schedule.drift_after_seconds} s`;
   return [
     `mlwatch demo: model "${model.name}", ${args.rate} events/s, inputs drift ${when}` +
       `${args.duration === null ? '' : `, for ${args.duration} s`}${args.serve ? '' : ' (sending to a running sidecar)'}`,
     `  ingest    POST ${predictionsUrl}`,
-    `  labels    POST ${predictionsUrl.replace(/predictions$/, 'labels')}   each prediction's outcome, ${args.labelDelaySeconds} s after it`,
+    `  labels    POST ${labelsUrl}   each prediction's outcome, ${args.labelDelaySeconds} s after it`,
     `  metrics   ${urls.metricsUrl}/metrics   (landing page ${urls.metricsUrl}/)`,
     `  in Prometheus: mlwatch_feature_drift{model="${model.name}",method="psi"}   mlwatch_drifted_features_ratio{model="${model.name}"}`,
     `  performance: mlwatch_estimated_performance{model="${model.name}",metric="accuracy"} (from the scores, at once) vs ` +
