@@ -1,10 +1,11 @@
 // `npm run bench`: every figure of the issue's Performance section in one run — ingest
-// throughput against a bare handler and express, /metrics scrape time, RSS over 10M events —
+// throughput against a bare handler and express, the same with ids and a label stream,
+// /metrics scrape time, RSS over 10M events —
 // printed, and written to bench/RESULTS.md when every phase ran.
 //
 // Knobs (environment): BENCH_SECONDS (per ingest run, 3), BENCH_WARMUP_SECONDS (2),
 // BENCH_REPS (5), BENCH_RSS_EVENTS (10000000), BENCH_RSS_MAX_SECONDS (180),
-// BENCH_ONLY=ingest,scrape,rss (a subset; RESULTS.md is then left alone), BENCH_KEEP=1
+// BENCH_ONLY=ingest,labels,scrape,rss (a subset; RESULTS.md is then left alone), BENCH_KEEP=1
 // (keep the temporary folder with configs, references and server logs), BENCH_CLI (another
 // build of dist/cli/main.js).
 import { spawnSync } from 'node:child_process';
@@ -12,6 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { measureIngest } from './phases/ingest.js';
+import { measureLabels } from './phases/labels.js';
 import { measureRss } from './phases/rss.js';
 import { measureScrape } from './phases/scrape.js';
 import { stopAllChildren } from './lib/processes.js';
@@ -21,7 +23,7 @@ import { MLWATCH_CLI, ROOT } from './lib/servers.js';
 import { prepareIngestModel } from './lib/setup.js';
 import { ensureWrk, wrkVersion } from './lib/wrk.js';
 
-const PHASES = ['ingest', 'scrape', 'rss'];
+const PHASES = ['ingest', 'labels', 'scrape', 'rss'];
 
 const knobs = {
   seconds: numberFromEnv('BENCH_SECONDS', 3),
@@ -47,13 +49,17 @@ async function main() {
   // Also on Ctrl-C, which exits without reaching the finally below.
   if (process.env.BENCH_KEEP !== '1') process.once('exit', () => rmSync(workdir, { recursive: true, force: true }));
   /** @type {import('./lib/report.js').Results} */
-  const results = { ingest: null, scrape: null, rss: null };
+  const results = { ingest: null, labels: null, scrape: null, rss: null };
   try {
     const { spec, configPath, slicedConfigPath } = await prepareIngestModel(workdir);
 
     if (only.includes('ingest')) {
       log('phase ingest: bare node:http vs mlwatch vs express');
       results.ingest = await measureIngest({ workdir, configPath, slicedConfigPath, spec, ...knobs, log });
+    }
+    if (only.includes('labels')) {
+      log('phase labels: mlwatch without ids vs with ids and 1 label per prediction, against bare');
+      results.labels = await measureLabels({ workdir, configPath, spec, ...knobs, log });
     }
     if (only.includes('scrape')) {
       log('phase scrape: GET /metrics with 5 models × 50 features');

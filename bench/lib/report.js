@@ -1,5 +1,6 @@
 // The results, against the issue's targets: a plain table for stdout and bench/RESULTS.md.
 import { EARLY_WINDOW, FLAT_GROWTH, LATE_FROM, mb } from '../phases/rss.js';
+import { formatLabelTables, labelMisses } from './labels-report.js';
 import { median } from './stats.js';
 
 export const TARGETS = {
@@ -14,6 +15,7 @@ export const TARGETS = {
 /**
  * @typedef {object} Results
  * @property {{ cases: import('../phases/ingest.js').IngestCase[] } | null} ingest
+ * @property {{ cases: import('../phases/labels.js').LabelCase[] } | null} labels
  * @property {import('../phases/scrape.js').ScrapeResult | null} scrape
  * @property {import('../phases/rss.js').RssResult | null} rss
  */
@@ -87,6 +89,7 @@ export function misses(results) {
       }
     }
   }
+  if (results.labels) out.push(...labelMisses(results.labels));
   if (results.scrape && results.scrape.medianMs >= TARGETS.scrapeMs) out.push(`scrape median ${results.scrape.medianMs.toFixed(1)} ms ≥ ${TARGETS.scrapeMs} ms`);
   if (results.scrape && results.scrape.p95Ms >= TARGETS.scrapeMs) out.push(`scrape p95 ${results.scrape.p95Ms.toFixed(1)} ms ≥ ${TARGETS.scrapeMs} ms`);
   if (results.rss) {
@@ -137,6 +140,7 @@ export function formatTables(results, info) {
       '',
     );
   }
+  if (results.labels) lines.push(formatLabelTables(results.labels, info.ingest));
   if (results.scrape) {
     const s = results.scrape;
     lines.push(
@@ -202,6 +206,11 @@ export function formatResultsFile(results, info) {
   if (results.ingest) {
     lines.push('### Every ingest run (req/s)', '', '| server | body | runs |', '|---|---|---|');
     for (const c of results.ingest.cases) lines.push(`| ${c.server} | ${LABEL[c.body]} | ${c.runs.map((r) => fmt(r.requestsPerSecond)).join(', ')} |`);
+    lines.push('');
+  }
+  if (results.labels) {
+    lines.push('### Every label-phase run (prediction events/s)', '', '| server | body | runs |', '|---|---|---|');
+    for (const c of results.labels.cases) lines.push(`| ${c.server} | ${LABEL[c.body]} | ${c.runs.map((r) => fmt(r.eventsPerSecond)).join(', ')} |`);
     lines.push('');
   }
   if (results.rss) {

@@ -113,18 +113,21 @@ function sigmoid(x) {
   return 1 / (1 + Math.exp(-x));
 }
 
+/** In template bodies, where bench/wrk/labels.lua writes each event's fresh id. */
+export const ID_MARKER = '@ID@';
+
 /**
  * One event in the documented format.
  * @param {ModelSpec} spec
  * @param {import('./random.js').Random} rng
- * @param {number} id
+ * @param {string | null} id  absent from the event when null
  */
 export function makeEvent(spec, rng, id) {
   /** @type {Record<string, number | string | null>} */
   const features = {};
   for (const f of spec.features) features[f.name] = rng.next() < NULL_RATE ? null : f.sample(rng);
   return {
-    id: `evt-${id}`,
+    ...(id === null ? {} : { id }),
     model_version: '1',
     // Every body carries a variant, so the sliced runs post the same bytes as the others.
     variant: rng.next() < CANARY_SHARE ? 'canary' : 'champion',
@@ -139,7 +142,8 @@ export function makeEvent(spec, rng, id) {
  * bench/wrk/post.lua: one JSON object each when eventsPerBody is 1, NDJSON otherwise.
  * @param {string} path
  * @param {ModelSpec} spec
- * @param {{ count: number, eventsPerBody: number, seed: number }} options
+ * @param {{ count: number, eventsPerBody: number, seed: number, ids?: 'numbered' | 'none' | 'marker' }} options
+ *   ids: `evt-N` (the default; N repeats when wrk cycles the bodies), no id, or ID_MARKER for labels.lua
  * @returns {{ path: string, contentType: string, eventsPerBody: number, bytesPerBody: number, sample: string }}
  */
 export function writeBodies(path, spec, options) {
@@ -148,7 +152,11 @@ export function writeBodies(path, spec, options) {
   let id = 0;
   for (let b = 0; b < options.count; b++) {
     const lines = [];
-    for (let e = 0; e < options.eventsPerBody; e++) lines.push(JSON.stringify(makeEvent(spec, rng, id++)));
+    for (let e = 0; e < options.eventsPerBody; e++) {
+      const ids = options.ids ?? 'numbered';
+      lines.push(JSON.stringify(makeEvent(spec, rng, ids === 'none' ? null : ids === 'marker' ? ID_MARKER : `evt-${id}`)));
+      id++;
+    }
     bodies.push(options.eventsPerBody === 1 ? lines[0] : `${lines.join('\n')}\n`);
   }
   writeFileSync(path, bodies.join('\0'));

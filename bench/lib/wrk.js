@@ -39,6 +39,7 @@ export function wrkVersion() {
  * @property {{ p50: number, p90: number, p99: number, max: number }} latencyMs
  * @property {number | null} wrkCpu     share of one core wrk used while sampled (0..1)
  * @property {number | null} serverCpu  share of one core the server used over the same span
+ * @property {Record<string, number> | null} extra  the script's own `WRK_EXTRA_NAME {json}` line (labels.lua: WRK_LABELS), if any
  */
 
 /**
@@ -58,6 +59,8 @@ export function wrkVersion() {
  * @param {number} options.serverPid       whose CPU to sample alongside wrk's
  * @param {string} options.logPath
  * @param {number} [options.stopAfter]     stop after this many responses (0: run for `seconds`)
+ * @param {{ path: string, args: string[], extraLine: string }} [options.script]  another script and its arguments
+ *   (instead of post.lua with bodiesFile, contentType, stopAfter), and the prefix of its extra result line
  * @returns {WrkRun}
  */
 export function startWrk(options) {
@@ -68,12 +71,10 @@ export function startWrk(options) {
     '--timeout',
     '30s',
     '-s',
-    SCRIPT,
+    options.script?.path ?? SCRIPT,
     options.url,
     '--',
-    options.bodiesFile,
-    options.contentType,
-    String(options.stopAfter ?? 0),
+    ...(options.script?.args ?? [options.bodiesFile, options.contentType, String(options.stopAfter ?? 0)]),
   ];
   const child = startChild('wrk', 'wrk', args, { logPath: options.logPath, stdout: 'pipe' });
   let stdout = '';
@@ -104,6 +105,9 @@ export function startWrk(options) {
       throw new Error(`wrk ended (code ${code}, signal ${signal}) without a result; output:\n${stdout}`);
     }
     const raw = JSON.parse(line.slice('WRK_RESULT '.length));
+    const extraPrefix = options.script ? `${options.script.extraLine} ` : null;
+    const extraLine = extraPrefix === null ? undefined : stdout.split('\n').find((l) => l.startsWith(extraPrefix));
+    if (extraPrefix !== null && !extraLine) throw new Error(`wrk printed no ${extraPrefix.trim()} line; output:\n${stdout}`);
     const seconds = raw.duration_us / 1e6;
     const span = first && last ? (last.at - first.at) / 1000 : 0;
     return {
@@ -119,6 +123,7 @@ export function startWrk(options) {
       },
       wrkCpu: first && last && span > 0.5 ? (last.wrk - first.wrk) / span : null,
       serverCpu: first && last && span > 0.5 ? (last.server - first.server) / span : null,
+      extra: extraLine === undefined || extraPrefix === null ? null : JSON.parse(extraLine.slice(extraPrefix.length)),
     };
   });
   return {

@@ -127,7 +127,7 @@ async function sendTraffic(base, specs) {
   for (const spec of specs) {
     for (let b = 0; b < BATCHES_PER_MODEL; b++) {
       const lines = [];
-      for (let e = 0; e < EVENTS_PER_BATCH; e++) lines.push(JSON.stringify(makeEvent(spec, rng, id++)));
+      for (let e = 0; e < EVENTS_PER_BATCH; e++) lines.push(JSON.stringify(makeEvent(spec, rng, `evt-${id++}`)));
       const { status, answer } = await postOnce(`${base}/v1/models/${spec.name}/predictions`, `${lines.join('\n')}\n`, 'application/x-ndjson');
       if (status !== 200) throw new Error(`traffic to ${spec.name} answered ${status}: ${JSON.stringify(answer).slice(0, 300)}`);
     }

@@ -1,7 +1,9 @@
 // `mlwatch demo --config examples/credit/mlwatch.yaml [--rate 200] [--drift-after 30] ...`:
 // starts the sidecar in-process (building the reference from the example's training data
 // when it is missing), sends credit-model traffic that drifts on a schedule, and every few
-// seconds prints a table read back from /metrics so the drift is seen as it appears.
+// seconds prints a table read back from /metrics so the drift is seen as it appears. Each
+// prediction's ground truth is posted to the labels endpoint --label-delay seconds later, so
+// the estimated performance moves first and the realised one when the labels arrive.
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { processOutput, type CliOutput } from './output.js';
@@ -12,6 +14,7 @@ import { CREDIT_MODEL_NAME } from '../demo/credit-model.js';
 import { readModel, formatTable, type ModelReading } from '../demo/report.js';
 import { DEFAULT_SCHEDULE, driftAt, scheduleProblems, type DriftSchedule } from '../demo/schedule.js';
 import { parseExposition } from '../demo/scrape.js';
+import { LabelSender } from '../demo/label-sender.js';
 import { TrafficSender, fetchErrorMessage } from '../demo/sender.js';
 import { DemoSetupError, ensureReference, findDemoModel, urlOf } from '../demo/setup.js';
 import { watchStop, type StopWatch } from '../demo/stop.js';
@@ -20,15 +23,20 @@ import { logger } from '../log.js';
 import { ReferenceBuildError } from '../reference/errors.js';
 import { StartupError, startSidecar } from '../serve/sidecar.js';
 
+/** Outcomes come later than decisions: long enough to watch the estimate lead, short for a demo. */
+const DEFAULT_LABEL_DELAY_SECONDS = 20;
+
 export const DEMO_USAGE = `usage: mlwatch demo --config FILE [--rate N] [--drift-after SECONDS] [--duration SECONDS] [--no-serve]
-         [--data FILE] [--model NAME] [--seed N] [--fault-rate SHARE] [--report-every SECONDS]
+         [--label-delay SECONDS] [--data FILE] [--model NAME] [--seed N] [--fault-rate SHARE] [--report-every SECONDS]
          [--ingest-listen HOST:PORT] [--metrics-listen HOST:PORT] [--stop-with-parent]`;
 
 export const DEMO_HELP = `${DEMO_USAGE}
 
 Starts the sidecar in this process (building the reference from the training data when it is
 missing), sends credit-model traffic whose inputs drift on a schedule, and prints a table read
-back from /metrics every few seconds. SIGINT (Ctrl-C) or SIGTERM stops it: the sender stops,
+back from /metrics every few seconds. Each prediction's outcome is posted as its label
+--label-delay seconds later: the estimated accuracy (from the scores alone) falls as soon as
+the drift starts, the realised accuracy when the drifted predictions' labels arrive. SIGINT (Ctrl-C) or SIGTERM stops it: the sender stops,
 a last table is printed, the listeners drain and close, exit 0.
 
 options:
@@ -37,6 +45,7 @@ options:
   --drift-after SECONDS       when the inputs start to drift (default ${DEFAULT_SCHEDULE.drift_after_seconds}; 0: from the start)
   --duration SECONDS          stop after this long (default: run until stopped)
   --no-serve                  send to a sidecar already running at the config's listen addresses
+  --label-delay SECONDS       how long after its prediction each label is posted (default ${DEFAULT_LABEL_DELAY_SECONDS})
   --data FILE                 training data to build a missing reference from (default train.csv beside the config)
   --model NAME                the config's model to send for (default ${CREDIT_MODEL_NAME})
   --seed N                    seed of the generated traffic (default 1)
@@ -55,6 +64,7 @@ usage error.
 interface DemoArguments {
   config: string;
   rate: number;
+  labelDelaySeconds: number;
   schedule: DriftSchedule;
   duration: number | null;
   serve: boolean;
@@ -143,9 +153,21 @@ async function sendAndReport(
   stop: StopWatch,
   output: CliOutput,
 ): Promise<void> {
-  const predictionsUrl = `${urls.ingestUrl}/v1/models/${encodeURIComponent(model.name)}/predictions`;
+  const modelUrl = `${urls.ingestUrl}/v1/models/${encodeURIComponent(model.name)}`;
+  const predictionsUrl = `${modelUrl}/predictions`;
+  const labelsUrl = `${modelUrl}/labels`;
   const authEnv = config.ingest.auth_token_env;
-  const sender = new TrafficSender({
+  const authToken = authEnv ? process.env[authEnv] : undefined;
+  const maxBatch = Math.max(1, Math.min(config.ingest.max_batch_events, Math.floor(config.ingest.max_body_bytes / EVENT_BYTES_BOUND)));
+  // The labels run on the traffic's clock (the sender is made just below).
+  const labels: LabelSender = new LabelSender({
+    url: labelsUrl,
+    delaySeconds: args.labelDelaySeconds,
+    maxBatch,
+    elapsedSeconds: (): number => sender.elapsedSeconds(),
+    authToken,
+  });
+  const sender: TrafficSender = new TrafficSender({
     generator: new TrafficGenerator({
       seed: args.seed,
       schedule: args.schedule,
@@ -154,10 +176,11 @@ async function sendAndReport(
     }),
     url: predictionsUrl,
     rate: args.rate,
-    maxBatch: Math.max(1, Math.min(config.ingest.max_batch_events, Math.floor(config.ingest.max_body_bytes / EVENT_BYTES_BOUND))),
-    authToken: authEnv ? process.env[authEnv] : undefined,
+    maxBatch,
+    authToken,
+    labels,
   });
-  output.stdout(banner(args, model, urls, predictionsUrl));
+  output.stdout(banner(args, model, urls, predictionsUrl, labelsUrl));
 
   const featureNames = model.features.map((f) => f.name);
   let previous: ModelReading | null = null;
@@ -181,7 +204,7 @@ async function sendAndReport(
     });
   }, args.reportEverySeconds * 1000);
   try {
-    await sender.run(stop.signal);
+    await Promise.all([sender.run(stop.signal), labels.run(stop.signal)]);
   } finally {
     clearInterval(reporter);
   }
@@ -194,16 +217,29 @@ async function sendAndReport(
       `(accepted ${stats.accepted}, rejected ${stats.rejected}, failed requests ${stats.failedRequests}, lost ${stats.lost}` +
       `${stats.skipped > 0 ? `, skipped ${stats.skipped} while behind` : ''})\n`,
   );
+  output.stdout(labelsLine(labels));
 }
 
-function banner(args: DemoArguments, model: ModelConfig, urls: { metricsUrl: string }, predictionsUrl: string): string {
+function labelsLine(labels: LabelSender): string {
+  const { stats } = labels;
+  const failures = stats.failedRequests > 0 ? `, failed requests ${stats.failedRequests}, lost ${stats.lost} (last: ${stats.lastError})` : '';
+  return (
+    `labels: sent ${stats.sent} in ${stats.requests} requests (accepted ${stats.accepted}, joined ${stats.joined}, ` +
+    `pending ${stats.pending}, rejected ${stats.rejected}${failures}); ${labels.waiting} not yet due at the stop\n`
+  );
+}
+
+function banner(args: DemoArguments, model: ModelConfig, urls: { metricsUrl: string }, predictionsUrl: string, labelsUrl: string): string {
   const when = args.schedule.drift_after_seconds === 0 ? 'from the start' : `after ${args.schedule.drift_after_seconds} s`;
   return [
     `mlwatch demo: model "${model.name}", ${args.rate} events/s, inputs drift ${when}` +
       `${args.duration === null ? '' : `, for ${args.duration} s`}${args.serve ? '' : ' (sending to a running sidecar)'}`,
     `  ingest    POST ${predictionsUrl}`,
+    `  labels    POST ${labelsUrl}   each prediction's outcome, ${args.labelDelaySeconds} s after it`,
     `  metrics   ${urls.metricsUrl}/metrics   (landing page ${urls.metricsUrl}/)`,
     `  in Prometheus: mlwatch_feature_drift{model="${model.name}",method="psi"}   mlwatch_drifted_features_ratio{model="${model.name}"}`,
+    `  performance: mlwatch_estimated_performance{model="${model.name}",metric="accuracy"} (from the scores, at once) vs ` +
+      `mlwatch_performance{model="${model.name}",metric="accuracy"} (from the labels, ${args.labelDelaySeconds} s later)`,
     `  drift scores appear once the ${model.drift.window_seconds} s window holds ${model.drift.min_samples} values ` +
       `(recomputed every ${model.drift.compute_interval_seconds} s)`,
     args.duration === null ? 'Ctrl-C to stop.' : '',
@@ -240,6 +276,7 @@ function parseArguments(args: string[]): DemoArguments | string | 'help' {
         rate: { type: 'string' },
         'drift-after': { type: 'string' },
         duration: { type: 'string' },
+        'label-delay': { type: 'string' },
         'no-serve': { type: 'boolean' },
         data: { type: 'string' },
         model: { type: 'string' },
@@ -276,6 +313,7 @@ function parseArguments(args: string[]): DemoArguments | string | 'help' {
     return {
       config: resolve(config),
       rate: numberOption('--rate', text('rate'), 200, Number.MIN_VALUE, 1_000_000),
+      labelDelaySeconds: numberOption('--label-delay', text('label-delay'), DEFAULT_LABEL_DELAY_SECONDS, 0),
       schedule,
       duration: duration === undefined ? null : numberOption('--duration', duration, 0, Number.MIN_VALUE),
       serve: values['no-serve'] !== true,

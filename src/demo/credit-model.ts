@@ -110,8 +110,13 @@ const COUNTRY_EFFECT: Readonly<Record<string, number>> = {
  * employment) move its scores as they would a real model's.
  */
 export function approvalScore(application: CreditApplication): number {
+  return roundTo(sigmoid(approvalLogit(application)), 6);
+}
+
+/** The model's log-odds of approval, unrounded. */
+export function approvalLogit(application: CreditApplication): number {
   const a = application;
-  const logit =
+  return (
     0.25 +
     1.1 * Math.log(Math.max(a.income, 1) / MEDIAN_INCOME) -
     4 * (a.debt_ratio - 0.28) +
@@ -123,8 +128,31 @@ export function approvalScore(application: CreditApplication): number {
     (CHANNEL_EFFECT[a.channel] ?? 0) +
     (COUNTRY_EFFECT[a.country] ?? 0) +
     // Applicants who take time over the form default less: a small, real-looking signal.
-    0.15 * Math.log(Math.max(a.session_duration_ms, 1) / MEDIAN_SESSION_MS);
-  return roundTo(1 / (1 + Math.exp(-logit)), 6);
+    0.15 * Math.log(Math.max(a.session_duration_ms, 1) / MEDIAN_SESSION_MS)
+  );
+}
+
+/**
+ * The ground truth's process: the true P(approved) of an applicant. The model ranks applicants
+ * rightly but is miscalibrated — under-confident (the truth's log-odds are 1.5 times its own)
+ * and conservative (at its 0.5 threshold the true rate is 73%) — so its decisions are right
+ * about 3 times in 4, and wrong most often just below the threshold: inputs that drift the
+ * scores down into that band cost accuracy, which the calibrated estimate (CBPE) foresees.
+ */
+export const TRUTH_LOGIT_SLOPE = 1.5;
+export const TRUTH_LOGIT_INTERCEPT = 1;
+
+export function trueApprovalProbability(application: CreditApplication): number {
+  return sigmoid(TRUTH_LOGIT_SLOPE * approvalLogit(application) + TRUTH_LOGIT_INTERCEPT);
+}
+
+/** The outcome of one applicant, drawn from the truth (one draw from `prng`, always). */
+export function drawOutcome(application: CreditApplication, prng: Prng): CreditClass {
+  return prng.next() < trueApprovalProbability(application) ? 'approved' : 'rejected';
+}
+
+function sigmoid(logit: number): number {
+  return 1 / (1 + Math.exp(-logit));
 }
 
 export function decide(score: number): CreditClass {

@@ -1,7 +1,9 @@
 // The demo's periodic table: per feature the PSI and whether it counts as drifted, and the
 // data-quality rates since the previous table (counters are cumulative, so rates are
 // differences between two scrapes), plus the model's share of drifted features, and the slices:
-// each variant's divergence from the default one and the segment value drifting most.
+// each variant's divergence from the default one and the segment value drifting most, and the
+// performance: estimated (no labels needed) against realised (from the delayed labels).
+import { formatPerformance, readPerformance, type PerformanceReading } from './performance-report.js';
 import { selectSamples, sumSamples, type Sample } from './scrape.js';
 
 export interface FeatureReading {
@@ -36,6 +38,7 @@ export interface ModelReading {
   /** Per non-default variant: PSI of its predictions against the default variant's. */
   variantDivergence: Map<string, number>;
   worstSegment: SegmentReading | null;
+  performance: PerformanceReading;
 }
 
 export function readModel(samples: readonly Sample[], model: string, featureNames: readonly string[]): ModelReading {
@@ -63,6 +66,7 @@ export function readModel(samples: readonly Sample[], model: string, featureName
       selectSamples(samples, 'mlwatch_variant_prediction_divergence', { model, method: 'psi' }).map((s) => [s.labels.variant, s.value]),
     ),
     worstSegment: worstSegment(samples, model),
+    performance: readPerformance(samples, model),
   };
 }
 
@@ -113,6 +117,7 @@ export function formatTable(current: ModelReading, previous: ModelReading | null
   );
   const slices = slicesLine(current);
   if (slices !== null) lines.push(slices);
+  lines.push(formatPerformance(current.performance, previous?.performance ?? null));
   return `${lines.join('\n')}\n`;
 }
 

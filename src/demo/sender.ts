@@ -2,6 +2,7 @@
 // keep-alive connections (Node's global fetch pools and reuses them). The schedule runs on
 // the sender's own monotonic clock, so the drift switches at the same elapsed time
 // whatever the network does.
+import type { LabelSink } from './label-sender.js';
 import { toNdjson, type TrafficGenerator } from './traffic.js';
 
 export interface SenderStats {
@@ -28,6 +29,8 @@ export interface SenderOptions {
   maxBatch: number;
   /** Bearer token when the sidecar requires one. */
   authToken?: string;
+  /** Receives each event's outcome as it is sent, for the delayed labels. */
+  labels?: LabelSink;
   /** Milliseconds on a monotonic clock; default performance.now. */
   now?: () => number;
 }
@@ -71,7 +74,10 @@ export class TrafficSender {
       }
       const count = Math.min(due, maxBatch);
       const at = new Date();
-      const events = Array.from({ length: count }, () => this.options.generator.next(elapsed, at));
+      const labelled = Array.from({ length: count }, () => this.options.generator.nextLabelled(elapsed, at));
+      const events = labelled.map((l) => l.event);
+      const sink = this.options.labels;
+      if (sink !== undefined) for (const { event, outcome } of labelled) sink.add(event.id, outcome, elapsed);
       this.stats.sent += count;
       const keepGoing = await this.post(toNdjson(events), count);
       if (!keepGoing) await sleep(RETRY_AFTER_MS, signal);

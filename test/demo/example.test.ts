@@ -9,7 +9,7 @@ import { loadConfig } from '../../src/config/loader.js';
 import { runMakeExample } from '../../src/cli/make-example.js';
 import { CREDIT_CLASSES, CREDIT_FEATURES, CREDIT_MODEL_NAME, CREDIT_MODEL_VERSION, DECISION_THRESHOLD } from '../../src/demo/credit-model.js';
 import { featureMismatches } from '../../src/demo/setup.js';
-import { TRAINING_ROWS, TRAINING_SEED, trainingRows } from '../../src/demo/training-data.js';
+import { OUTCOME_COLUMN, TRAINING_ROWS, TRAINING_SEED, trainingRows } from '../../src/demo/training-data.js';
 
 const EXAMPLE = new URL('../../examples/credit/', import.meta.url);
 const TRAIN_CSV = new URL('train.csv', EXAMPLE);
@@ -51,6 +51,7 @@ describe('examples/credit', () => {
     expect(model.version).toBe(CREDIT_MODEL_VERSION);
     expect(model.prediction.decision_threshold).toBe(DECISION_THRESHOLD);
     expect(model.reference_build.prediction_column).toBe('prediction');
+    expect(model.reference_build.label_column).toBe(OUTCOME_COLUMN);
     expect(model.features.map((f) => [f.name, f.type, f.nullable])).toEqual(CREDIT_FEATURES.map((f) => [f.name, f.type, f.nullable]));
     expect(featureMismatches(model)).toEqual([]);
     expect(model.drift.window_seconds).toBe(60);

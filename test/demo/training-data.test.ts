@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { CHANNEL_MIX, COUNTRY_MIX, CREDIT_FEATURES } from '../../src/demo/credit-model.js';
+import { CHANNEL_MIX, COUNTRY_MIX, CREDIT_FEATURES, approvalScore, sampleApplication } from '../../src/demo/credit-model.js';
+import { Prng } from '../../src/demo/prng.js';
 import { CSV_COLUMNS, TRAINING_ROWS, TRAINING_SEED, csvLine, trainingCsv, trainingRows, type TrainingRow } from '../../src/demo/training-data.js';
 
 const rows: TrainingRow[] = [...trainingRows(TRAINING_SEED, TRAINING_ROWS)];
@@ -23,13 +24,13 @@ describe('training data', () => {
     const lines = [...trainingRows(TRAINING_SEED, 100)].map(csvLine);
     // Recorded once; a change here means examples/credit/train.csv must be regenerated.
     expect(createHash('sha256').update(lines.join('\n')).digest('hex')).toBe(
-      '300f4c5be42a35deaf027ab03668677a69d340670e8d3693d97f385ec9bf81e4',
+      'd055f3d1193d391adf17780c7885b1b5b0624a981f4e086aa59e2bab00472378',
     );
     expect(trainingCsv(TRAINING_SEED, 100)).toBe(trainingCsv(TRAINING_SEED, 100));
   });
 
-  it('has the CSV columns of the features and the prediction, in order', () => {
-    expect(CSV_COLUMNS).toEqual([...CREDIT_FEATURES.map((f) => f.name), 'prediction']);
+  it('has the CSV columns of the features, the prediction and the outcome, in order', () => {
+    expect(CSV_COLUMNS).toEqual([...CREDIT_FEATURES.map((f) => f.name), 'prediction', 'outcome']);
     const csv = trainingCsv(TRAINING_SEED, 3).split('\n');
     expect(csv[0]).toBe(CSV_COLUMNS.join(','));
     expect(csv).toHaveLength(5); // header, 3 rows, the final newline
@@ -67,6 +68,26 @@ describe('training data', () => {
     expect(approved).toBeLessThan(0.8);
     expect(Math.min(...rows.map((r) => r.prediction))).toBeLessThan(0.1);
     expect(Math.max(...rows.map((r) => r.prediction))).toBeGreaterThan(0.9);
+  });
+
+  it('has outcomes the scores inform but do not settle: a realistic accuracy, better than the majority class', () => {
+    const positive = rows.filter((r) => r.outcome === 'approved').length / rows.length;
+    const accuracy = rows.filter((r) => (r.prediction >= 0.5) === (r.outcome === 'approved')).length / rows.length;
+    expect(accuracy).toBeGreaterThan(0.75);
+    expect(accuracy).toBeLessThan(0.9);
+    expect(accuracy).toBeGreaterThan(Math.max(positive, 1 - positive) + 0.02);
+    // Informative: the approved share rises with the score, from the lowest fifth to the highest.
+    const sorted = [...rows].sort((a, b) => a.prediction - b.prediction);
+    const share = (part: TrainingRow[]): number => part.filter((r) => r.outcome === 'approved').length / part.length;
+    expect(share(sorted.slice(-1000)) - share(sorted.slice(0, 1000))).toBeGreaterThan(0.5);
+  });
+
+  it('draws the outcomes from their own stream: the applicants and scores are those of the unlabelled data', () => {
+    const applicants = new Prng(TRAINING_SEED);
+    for (const row of rows.slice(0, 200)) {
+      expect(row.features).toEqual(sampleApplication(applicants));
+      expect(row.prediction).toBe(approvalScore(row.features));
+    }
   });
 
   it('keeps whole numbers whole and every value in its domain', () => {
