@@ -30,12 +30,14 @@ function ping(port: number): Promise<boolean> {
     socket.setTimeout(500, () => done(false));
     socket.once('error', () => done(false));
     socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => done(data.toString('utf8').startsWith('+PONG')));
+    // With requirepass it answers NOAUTH: it is up all the same.
+    socket.once('data', (data) => done(/^(\+PONG|-NOAUTH)/.test(data.toString('utf8'))));
   });
 }
 
-async function spawnOn(port: number): Promise<SpawnedBinary> {
-  const binary = spawnBinary('redis-server', REDIS_BIN, ['--save', '', '--appendonly', 'no', '--port', String(port), '--bind', '127.0.0.1']);
+async function spawnOn(port: number, password: string | undefined): Promise<SpawnedBinary> {
+  const auth = password === undefined ? [] : ['--requirepass', password];
+  const binary = spawnBinary('redis-server', REDIS_BIN, ['--save', '', '--appendonly', 'no', '--port', String(port), '--bind', '127.0.0.1', ...auth]);
   const deadline = Date.now() + 10_000;
   let exited = false;
   void binary.exited.then(() => (exited = true));
@@ -47,18 +49,19 @@ async function spawnOn(port: number): Promise<SpawnedBinary> {
   throw new Error(`redis-server on ${port} did not answer PING:\n${binary.output.join('\n')}`);
 }
 
-export async function startRedis(): Promise<RedisServer> {
+/** A redis-server on a free port; with `password`, it requires it (and the URL holds it). */
+export async function startRedis(password?: string): Promise<RedisServer> {
   const port = await freeLoopbackPort();
   const server: RedisServer = {
     port,
-    url: `redis://127.0.0.1:${port}`,
-    binary: await spawnOn(port),
+    url: password === undefined ? `redis://127.0.0.1:${port}` : `redis://:${password}@127.0.0.1:${port}`,
+    binary: await spawnOn(port, password),
     async kill() {
       server.binary.process.kill('SIGKILL');
       await server.binary.exited;
     },
     async restart() {
-      server.binary = await spawnOn(port);
+      server.binary = await spawnOn(port, password);
     },
     stop: () => terminate(server.binary.process),
   };
