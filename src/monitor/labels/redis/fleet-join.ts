@@ -1,18 +1,20 @@
 // One model's label join shared by a fleet of replicas through Redis (label_store: redis):
 // the same answers and counters as the in-process JoinStore, but a label may come to another
 // replica than its prediction. Predictions with an id go into a bounded outbox on the hot path
-// and are flushed in one pipeline of script calls (every FLUSH_MS, or at once when
-// FLUSH_RECORDS wait); a request's labels go in one pipeline too. The scripts (scripts.ts)
+// and are flushed by one EVALSHA of a script for the batch (every FLUSH_MS, or at once when
+// FLUSH_RECORDS wait); a request's labels go in one pipeline, a script call each. The scripts (scripts.ts)
 // decide atomically, so a join is completed — and added to realised performance, through the
 // sink — by exactly one process of the fleet. When Redis is away, predictions keep being
 // monitored and wait in the outbox (the oldest dropped when it is full), labels are answered
 // with an error, and each failure is counted by operation (mlwatch_label_store_errors_total).
+import type { ChainableCommander } from 'ioredis';
 import type { CellIndex } from '../../cell-index.js';
 import type { JoinCounts } from '../join-counts.js';
 import { DUPLICATE, EVICTED, EXPIRED, INVALID, LABEL_DUPLICATE, LABEL_EXPIRED, LABEL_JOINED, LABEL_WAITING, PENDING_KINDS, UNKNOWN_ID, UNMATCHED_REASONS } from '../join-store.js';
-import type { LabelStoreConnection } from './connection.js';
+import type { LabelStoreConnection, Replies } from './connection.js';
 import { Outbox } from './outbox.js';
 import { idText, labelRecord, predictionRecord, readLabel, readPrediction, type JoinedPrediction, type WaitingLabel } from './records.js';
+import { SCRIPTS } from './scripts.js';
 
 /** What failed, for mlwatch_label_store_errors_total's `operation`. */
 export const STORE_OPERATIONS = ['write', 'join', 'sweep'] as const;
@@ -42,8 +44,6 @@ export interface LabelBatch {
   labelValue: number[];
   labelMs: number[];
 }
-
-type Replies = [Error | null, unknown][] | null;
 
 export class FleetJoin implements JoinCounts {
   joined = 0;
@@ -147,7 +147,7 @@ export class FleetJoin implements JoinCounts {
     void this.flush();
   };
 
-  /** Send up to FLUSH_RECORDS waiting predictions in one pipeline; never rejects. */
+  /** Send up to FLUSH_RECORDS waiting predictions in one script call; never rejects. */
   flush(): Promise<void> {
     if (this.flushing) return this.inFlight ?? Promise.resolve();
     const sent: Promise<void> = this.send().finally(() => {
@@ -170,19 +170,20 @@ export class FleetJoin implements JoinCounts {
     this.flushing = true;
     const { outbox } = this;
     const n = Math.min(outbox.count, FLUSH_RECORDS);
+    const { sha, keys } = SCRIPTS.predictions;
+    const args: (string | number)[] = [sha, keys, this.zp, this.zl, this.ttlMs, this.maxPending, this.base];
     const records: string[] = new Array<string>(n);
-    const pipeline = this.connection.redis.pipeline();
     for (let k = 0; k < n; k++) {
       const r = outbox.position(k);
-      const id = idText(outbox.h1[r], outbox.h2[r]);
-      const record = predictionRecord(outbox.at[r], outbox.variant[r], outbox.predictedClass[r], outbox.value[r], outbox.segmentsOf(r));
-      records[k] = record;
-      pipeline.mlwatchJoinPrediction(...this.keys(id), id, outbox.at[r], this.ttlMs, record, this.maxPending, this.base);
+      records[k] = predictionRecord(outbox.at[r], outbox.variant[r], outbox.predictedClass[r], outbox.value[r], outbox.segmentsOf(r));
+      args.push(idText(outbox.h1[r], outbox.h2[r]), outbox.at[r], records[k]);
     }
     outbox.shift(n);
     this.roundTrips++;
     try {
-      this.settlePredictions(await pipeline.exec(), records);
+      const [[error, reply]] = await this.connection.calls(1, (p) => p.call('EVALSHA', args));
+      if (error !== null || !Array.isArray(reply)) this.errors[WRITE] += n;
+      else this.settlePredictions(reply as (number | string)[], records);
     } catch {
       this.errors[WRITE] += n;
     } finally {
@@ -191,21 +192,15 @@ export class FleetJoin implements JoinCounts {
     }
   }
 
-  private settlePredictions(replies: Replies, records: readonly string[]): void {
+  private settlePredictions(reply: readonly (number | string)[], records: readonly string[]): void {
+    this.countEvictions(Number(reply[0]), Number(reply[1]));
+    this.unmatched[UNKNOWN_ID] += Number(reply[2]);
     for (let k = 0; k < records.length; k++) {
-      const reply = replies?.[k];
-      const answer = reply === undefined || reply[0] !== null ? null : reply[1];
-      if (!Array.isArray(answer)) {
-        this.errors[WRITE]++;
-        continue;
-      }
-      const [outcome, label, evictedPredictions, evictedLabels, unknown] = answer as [number, string, number, number, number];
-      this.countEvictions(evictedPredictions, evictedLabels);
-      this.unmatched[UNKNOWN_ID] += unknown;
+      const outcome = reply[3 + 2 * k];
       if (outcome === 2) this.duplicatePredictions++;
       else if (outcome === 1) {
         // The label came first: this process completes the join, with no lag beyond zero.
-        if (readLabel(label, this.label) && readPrediction(records[k], this.index, this.prediction)) this.complete(this.label.labelClass, this.label.labelValue, 0);
+        if (readLabel(String(reply[4 + 2 * k]), this.label) && readPrediction(records[k], this.index, this.prediction)) this.complete(this.label.labelClass, this.label.labelValue, 0);
         else this.errors[WRITE]++;
       }
     }
@@ -216,21 +211,19 @@ export class FleetJoin implements JoinCounts {
     const n = batch.h1.length;
     const outcomes = new Uint8Array(n).fill(LABEL_STORE_ERROR);
     if (n === 0) return outcomes;
-    const pipeline = this.connection.redis.pipeline();
-    for (let k = 0; k < n; k++) {
-      const id = idText(batch.h1[k], batch.h2[k]);
-      const record = labelRecord(nowMs, batch.labelClass[k], batch.labelValue[k], batch.labelMs[k]);
-      pipeline.mlwatchJoinLabel(...this.keys(id), id, nowMs, this.ttlMs, record, this.maxPending, this.base);
-    }
+    const ids = batch.h1.map((h1, k) => idText(h1, batch.h2[k]));
+    const { sha, keys } = SCRIPTS.label;
+    const add = (p: ChainableCommander, k: number): unknown =>
+      p.evalsha(sha, keys, ...this.keys(ids[k]), ids[k], nowMs, this.ttlMs, labelRecord(nowMs, batch.labelClass[k], batch.labelValue[k], batch.labelMs[k]), this.maxPending, this.base);
     this.roundTrips++;
     let replies: Replies;
     try {
-      replies = await pipeline.exec();
+      replies = await this.connection.calls(n, add);
     } catch {
       this.errors[JOIN] += n;
       return outcomes;
     }
-    for (let k = 0; k < n; k++) outcomes[k] = this.settleLabel(replies?.[k], batch, k);
+    for (let k = 0; k < n; k++) outcomes[k] = this.settleLabel(replies[k], batch, k);
     return outcomes;
   }
 
@@ -258,7 +251,7 @@ export class FleetJoin implements JoinCounts {
   /** Expire what is past the TTL and read the fleet's pending counts; never rejects. */
   async sweep(): Promise<void> {
     try {
-      const answer = await this.connection.redis.mlwatchJoinSweep(this.zp, this.zl, this.clock(), this.ttlMs, this.base, SWEEP_LIMIT);
+      const answer = await this.connection.call(SCRIPTS.sweep, [this.zp, this.zl, this.clock(), this.ttlMs, this.base, SWEEP_LIMIT]);
       const [unknown, , pendingPredictions, pendingLabels] = answer as [number, number, number, number];
       this.unmatched[UNKNOWN_ID] += unknown;
       this.pendingPredictions = pendingPredictions;

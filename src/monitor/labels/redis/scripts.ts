@@ -7,8 +7,8 @@
 // arrival time in Unix ms; the rest is the caller's (records.ts). Waiting records live 2×TTL
 // in Redis so a late label is told apart as expired; every key has a TTL.
 //
-// All three take KEYS p, l, d, zp, zl (sweep: zp, zl) and ARGV id, now, ttl, record, max, base.
-import type { Result } from 'ioredis';
+// Predictions come a flush at a time (one call for up to 500), a label one call each.
+import { createHash } from 'node:crypto';
 
 /** Evict the oldest waiting ids over `max`; returns the predictions and labels evicted. */
 const EVICT = `
@@ -35,36 +35,54 @@ local function at(record) return tonumber(string.match(record, '^[^|]*')) end
 `;
 
 /**
- * A prediction. Returns {outcome, label, evictedPredictions, evictedLabels, unknownLabels}:
- * outcome 1 joined (label: the waiting label's record, this caller records the join), 2 a
- * duplicate prediction (one is waiting or was joined), 0 stored. A waiting label past the TTL
- * is dropped as unknown_id (the in-process sweep would have) and the prediction stored.
+ * A flush's predictions in one call (KEYS zp, zl; ARGV ttl, max, base, then id, arrival,
+ * record for each). Returns {evictedPredictions, evictedLabels, unknownLabels} then per
+ * prediction {outcome, label}: outcome 1 joined (label: the waiting label's record; this
+ * caller records the join), 2 a duplicate prediction (one is waiting or was joined), 0 stored.
+ * A waiting label past the TTL is dropped as unknown_id (the in-process sweep would have) and
+ * the prediction stored.
  */
-export const PREDICTION_SCRIPT = `${EVICT}
-local id, now, ttl = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-local unknown = 0
-local label = redis.call('GET', KEYS[2])
-if label then
-  redis.call('DEL', KEYS[2])
-  redis.call('ZREM', KEYS[5], id)
-  if now - at(label) <= ttl then
-    redis.call('SET', KEYS[3], '1', 'PX', ttl)
-    return {1, label, 0, 0, 0}
+export const PREDICTIONS_SCRIPT = `${EVICT}
+local ttl, max, base = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
+local out = {0, 0, 0}
+local function add(outcome, label) out[#out + 1] = outcome; out[#out + 1] = label end
+for i = 4, #ARGV, 3 do
+  local id, now, record = ARGV[i], tonumber(ARGV[i + 1]), ARGV[i + 2]
+  local pk, lk, dk = base .. 'p:' .. id, base .. 'l:' .. id, base .. 'd:' .. id
+  local joined = false
+  local label = redis.call('GET', lk)
+  if label then
+    redis.call('DEL', lk)
+    redis.call('ZREM', KEYS[2], id)
+    if now - at(label) <= ttl then
+      redis.call('SET', dk, '1', 'PX', ttl)
+      add(1, label)
+      joined = true
+    else
+      out[3] = out[3] + 1
+    end
   end
-  unknown = 1
+  if not joined then
+    local pending = redis.call('GET', pk)
+    -- A prediction past the TTL is stale: a new one with its id takes its place.
+    if redis.call('EXISTS', dk) == 1 or (pending and now - at(pending) <= ttl) then
+      add(2, '')
+    else
+      redis.call('SET', pk, record, 'PX', 2 * ttl)
+      redis.call('ZADD', KEYS[1], now, id)
+      local ep, el = evict(KEYS[1], KEYS[2], max, base)
+      out[1] = out[1] + ep
+      out[2] = out[2] + el
+      add(0, '')
+    end
+  end
 end
-if redis.call('EXISTS', KEYS[3]) == 1 then return {2, '', 0, 0, unknown} end
-local pending = redis.call('GET', KEYS[1])
--- A prediction past the TTL is stale: a new one with its id takes its place.
-if pending and now - at(pending) <= ttl then return {2, '', 0, 0, unknown} end
-redis.call('SET', KEYS[1], ARGV[4], 'PX', 2 * ttl)
-redis.call('ZADD', KEYS[4], now, id)
-local ep, el = evict(KEYS[4], KEYS[5], tonumber(ARGV[5]), ARGV[6])
-return {0, '', ep, el, unknown}
+return out
 `;
 
 /**
- * A label. Returns {outcome, prediction, evictedPredictions, evictedLabels}: outcome 0 joined
+ * A label (KEYS p, l, d, zp, zl; ARGV id, now, ttl, record, max, base). Returns {outcome,
+ * prediction, evictedPredictions, evictedLabels}: outcome 0 joined
  * (prediction: its record, this caller records the join), 1 waiting, 2 duplicate, 3 expired.
  */
 export const LABEL_SCRIPT = `${EVICT}
@@ -99,19 +117,17 @@ local stale = redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', cutoff)
 return {#labels, stale, redis.call('ZCARD', KEYS[1]), redis.call('ZCARD', KEYS[2])}
 `;
 
-/** ioredis custom commands: EVALSHA, with EVAL on a new connection or after NOSCRIPT. */
-export const JOIN_SCRIPTS = {
-  mlwatchJoinPrediction: { lua: PREDICTION_SCRIPT, numberOfKeys: 5 },
-  mlwatchJoinLabel: { lua: LABEL_SCRIPT, numberOfKeys: 5 },
-  mlwatchJoinSweep: { lua: SWEEP_SCRIPT, numberOfKeys: 2 },
-};
-
-type Arg = string | number;
-
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    mlwatchJoinPrediction(p: string, l: string, d: string, zp: string, zl: string, ...argv: Arg[]): Result<unknown, Context>;
-    mlwatchJoinLabel(p: string, l: string, d: string, zp: string, zl: string, ...argv: Arg[]): Result<unknown, Context>;
-    mlwatchJoinSweep(zp: string, zl: string, ...argv: Arg[]): Result<unknown, Context>;
-  }
+/** A script and the SHA1 EVALSHA names it by. */
+export interface Script {
+  lua: string;
+  sha: string;
+  keys: number;
 }
+
+const script = (lua: string, keys: number): Script => ({ lua, sha: createHash('sha1').update(lua).digest('hex'), keys });
+
+export const SCRIPTS = {
+  predictions: script(PREDICTIONS_SCRIPT, 2),
+  label: script(LABEL_SCRIPT, 5),
+  sweep: script(SWEEP_SCRIPT, 2),
+};
