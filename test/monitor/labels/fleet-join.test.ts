@@ -163,6 +163,19 @@ describe.skipIf(!redisGate.available)('FleetJoin on a real redis-server', () => 
     expect(A.errors[0]).toBe(0);
   });
 
+  it('scripts flushed from Redis (NOSCRIPT): loaded again and the calls sent once more', async () => {
+    const { joins, stores: [A, B] } = replicas([a, b]);
+    await a.redis.script('FLUSH');
+    predict(A, 'flushed', T0);
+    await A.flush();
+    await b.redis.script('FLUSH');
+    expect(await B.joinLabels(batch(['flushed', 1, T0 + 1_000]), T0 + 1_000)).toEqual(Uint8Array.of(LABEL_JOINED));
+    await a.redis.script('FLUSH');
+    await A.sweep();
+    expect(joins[1]).toHaveLength(1);
+    expect([...A.errors, ...B.errors]).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
   it('Redis gone: predictions wait in the outbox (oldest dropped when full, counted), labels fail fast; back: all works again', async () => {
     const { joins, stores: [A, B] } = replicas([a, b], { outbox: 5 });
     A.start();
