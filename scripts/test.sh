@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: everything a fresh machine needs, then the whole suite.
-# Installs Prometheus and Alertmanager from Debian when absent (needs root or passwordless
-# sudo), installs the npm dependencies from the lockfile, then runs `npm test`.
+# Installs Prometheus, Alertmanager, wrk and redis-server from Debian when absent (needs root
+# or passwordless sudo), installs the npm dependencies from the lockfile, then runs `npm test`.
 # .ci/run calls this with CI=true: tests whose binary is missing then fail instead of skipping.
 set -euo pipefail
 
@@ -11,7 +11,8 @@ export DEBIAN_FRONTEND=noninteractive
 # The whole test command must finish within this; a hang fails CI instead of stalling it.
 readonly SUITE_TIMEOUT=15m
 # wrk: the soak test's burst (test/bench/soak.test.ts) measures the maximum rate with it.
-readonly BINARIES=(/usr/bin/prometheus /usr/bin/promtool /usr/bin/prometheus-alertmanager /usr/bin/amtool /usr/bin/wrk)
+# redis-server: the fleet's label join (label_store: redis) is tested against a real one.
+readonly BINARIES=(/usr/bin/prometheus /usr/bin/promtool /usr/bin/prometheus-alertmanager /usr/bin/amtool /usr/bin/wrk /usr/bin/redis-server)
 readonly POLICY_RC=/usr/sbin/policy-rc.d
 readonly POLICY_RC_BACKUP=/usr/sbin/policy-rc.d.mlwatch-ci-backup
 
@@ -32,7 +33,7 @@ missing_binaries() {
 }
 
 # The Debian packages' postinst starts their services (invoke-rc.d / deb-systemd-invoke).
-# On CI a service start is unwanted (it would hold ports 9090/9093) and, where it fails,
+# On CI a service start is unwanted (it would hold ports 9090/9093/6379) and, where it fails,
 # fails the install. policy-rc.d answering 101 ("action forbidden") makes both skip it.
 # An existing policy that already forbids starts is kept; any other is set aside and restored.
 OWN_POLICY_RC=false
@@ -61,7 +62,7 @@ restore_policy_rc() {
 }
 
 install_prometheus() {
-  step "Prometheus, Alertmanager and wrk (Debian packages prometheus, prometheus-alertmanager, wrk)"
+  step "Prometheus, Alertmanager, wrk and redis-server (Debian packages prometheus, prometheus-alertmanager, wrk, redis-server)"
   local missing
   missing="$(missing_binaries)"
   if [[ -z ${missing} ]]; then
@@ -70,7 +71,7 @@ install_prometheus() {
     echo "missing: ${missing}"
     forbid_service_starts
     as_root apt-get update -q -o Acquire::Retries=3
-    as_root apt-get install -y -q -o Acquire::Retries=3 --no-install-recommends prometheus prometheus-alertmanager wrk </dev/null
+    as_root apt-get install -y -q -o Acquire::Retries=3 --no-install-recommends prometheus prometheus-alertmanager wrk redis-server </dev/null
     restore_policy_rc
     missing="$(missing_binaries)"
     if [[ -n ${missing} ]]; then echo "error: still missing after apt-get install: ${missing}" >&2; exit 1; fi
@@ -79,6 +80,7 @@ install_prometheus() {
   run /usr/bin/promtool --version
   run /usr/bin/prometheus-alertmanager --version
   run /usr/bin/amtool --version
+  run /usr/bin/redis-server --version
 }
 
 install_node_dependencies() {

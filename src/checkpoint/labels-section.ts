@@ -2,7 +2,8 @@
 // counters (src/monitor/labels/join-store.ts), each cell's realised-performance counters and
 // their time-stamped window, the lag histogram and the labels received. One part per model,
 // keyed by name and carrying the layout fingerprint like the model section, so a model whose
-// config or reference changed starts its labels empty too.
+// config or reference changed starts its labels empty too. With label_store redis the records
+// live in Redis: the part holds the fleet join's counters instead of the store.
 import type { Fleet, MonitoredModel } from '../monitor/fleet.js';
 import type { JoinStoreSnapshot } from '../monitor/labels/join-store.js';
 import type { ModelLabels } from '../monitor/labels/model-labels.js';
@@ -20,6 +21,8 @@ interface LabelsMeta {
   lag_sum: number;
   lag_count: number;
   has_store: boolean;
+  /** The part holds the fleet join's counters (label_store redis); absent in older checkpoints. */
+  fleet_counters?: boolean;
   /** Each cell's newest performance-window bucket. */
   buckets: number[];
 }
@@ -72,7 +75,9 @@ export class LabelsSection implements CheckpointSection {
       const { state } = m.monitor;
       const labels = state.labels;
       const views = labelViews(labels);
-      if (labels.hasStore) views.push(...storeViews(labels.store.snapshot()));
+      const fleet = labels.fleet;
+      if (fleet !== null) views.push(fleet.counters());
+      else if (labels.hasStore) views.push(...storeViews(labels.store.snapshot()));
       const meta: LabelsMeta = {
         key: m.monitor.model.name,
         fingerprint: state.fingerprint,
@@ -80,6 +85,7 @@ export class LabelsSection implements CheckpointSection {
         lag_sum: labels.lag.sum,
         lag_count: labels.lag.count,
         has_store: labels.hasStore,
+        fleet_counters: fleet !== null,
         buckets: labels.cells.map((cell) => cell.window.currentBucket),
       };
       yield { meta, payload: pack(views) };
@@ -104,13 +110,17 @@ export class LabelsSection implements CheckpointSection {
 function restoreLabels(labels: ModelLabels, meta: LabelsMeta, payload: Buffer, nowMs: number): boolean {
   if (!Array.isArray(meta.buckets) || meta.buckets.length !== labels.cells.length) return false;
   const views = labelViews(labels);
-  const snapshot = meta.has_store ? labels.store.snapshot() : null;
-  const all = snapshot === null ? views : [...views, ...storeViews(snapshot)];
+  const fleet = labels.fleet;
+  if ((meta.fleet_counters === true) !== (fleet !== null)) return false;
+  const counters = fleet?.counters() ?? null;
+  const snapshot = counters === null && meta.has_store ? labels.store.snapshot() : null;
+  const all = counters !== null ? [...views, counters] : snapshot === null ? views : [...views, ...storeViews(snapshot)];
   // Every check before the first write: a part that does not fit leaves the labels empty.
   if (payload.length !== byteLength(all)) return false;
   const scratch = snapshot === null ? null : storeViews(snapshot);
-  unpack(payload, scratch === null ? views : [...views, ...scratch]);
+  unpack(payload, scratch === null ? all : [...views, ...scratch]);
   if (snapshot !== null && !labels.store.restore(snapshot)) return false;
+  if (fleet !== null && counters !== null && !fleet.restoreCounters(counters)) return false;
   labels.cells.forEach((cell, i) => cell.window.resume(Number(meta.buckets[i]), nowMs));
   labels.received = Number(meta.received) || 0;
   labels.lag.sum = Number(meta.lag_sum) || 0;

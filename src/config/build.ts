@@ -15,6 +15,7 @@ import {
   DEFAULT_PREDICTION,
   DEFAULT_MAX_CELLS,
   DEFAULT_LABEL_JOIN,
+  DEFAULT_LABEL_STORE,
   DEFAULT_REFERENCE_BUILD,
   DEFAULT_VARIANT_PAIRING,
 } from './defaults.js';
@@ -59,6 +60,11 @@ export function buildConfig(raw: RawConfigFile, sourcePath: string): Config {
     kserve: { ...DEFAULT_KSERVE_PAIRING, ...raw.kserve },
     ...(raw.state_dir === undefined ? {} : { state_dir: resolve(folder, raw.state_dir) }),
     checkpoint_interval_seconds: raw.checkpoint_interval_seconds ?? DEFAULT_CHECKPOINT_INTERVAL_SECONDS,
+    label_store: {
+      backend: raw.label_store?.backend ?? DEFAULT_LABEL_STORE.backend,
+      ...(raw.label_store?.url === undefined ? {} : { url: raw.label_store.url }),
+      key_prefix: raw.label_store?.key_prefix ?? DEFAULT_LABEL_STORE.key_prefix,
+    },
     models: raw.models.map((model) => buildModel(model, modelDefaults, folder)),
   };
 }

@@ -4,6 +4,7 @@
 import { DEFAULT_INGEST, DEFAULT_INGEST_LISTEN, DEFAULT_METRICS_LISTEN } from './defaults.js';
 import { isWildcardHost, parseListenAddress } from './listen.js';
 import { field, isFiniteNumber, problem, type Problem } from './problems.js';
+import { redactUrl } from './redact-url.js';
 import type { ListenAddress } from './types.js';
 import { DEFAULT_SPLIT, effectiveSplit, subWindowProblem } from './window-split.js';
 
@@ -23,7 +24,30 @@ export function settingsProblems(doc: unknown): Problem[] {
   const split = effectiveSplit(DEFAULT_SPLIT, defaultsDrift);
   const splitProblem = split && subWindowProblem(split, defaultsDrift, ['defaults', 'drift']);
   if (splitProblem) problems.push(splitProblem);
+  problems.push(...labelStoreProblems(field(doc, 'label_store')));
   return problems;
+}
+
+/** A redis backend needs a redis:// or rediss:// URL; the message shows it with its password hidden. */
+function labelStoreProblems(store: unknown): Problem[] {
+  const url = field(store, 'url');
+  if (field(store, 'backend') === 'redis' && url === undefined) {
+    return [problem(['label_store', 'url'], 'backend redis needs a url, e.g. "redis://redis:6379" (or rediss:// for TLS)')];
+  }
+  if (typeof url !== 'string' || url.length === 0) return [];
+  let scheme = '';
+  try {
+    const parsed = new URL(url);
+    // "redis:6379" parses, as a scheme with no host.
+    scheme = parsed.hostname === '' ? '' : parsed.protocol;
+    if (scheme === '') throw new Error('no host');
+  } catch {
+    return [problem(['label_store', 'url'], `must be a redis:// or rediss:// URL (got "${redactUrl(url)}", which is not a URL)`)];
+  }
+  if (scheme !== 'redis:' && scheme !== 'rediss:') {
+    return [problem(['label_store', 'url'], `must be a redis:// or rediss:// URL (got "${redactUrl(url)}")`)];
+  }
+  return [];
 }
 
 interface ParsedListen {

@@ -94,6 +94,9 @@ export const DEFAULT_MAX_VERSIONS = 5;
 
 export const DEFAULT_VARIANT_PAIRING = { pairing_ttl_seconds: 60, max_pending_pairs: 100_000 };
 
+/** The label join stays in the process unless label_store says redis. */
+export const DEFAULT_LABEL_STORE = { backend: 'memory', key_prefix: 'mlwatch:' } as const;
+
 /** Ground truth often takes hours (a chargeback: days); 100k pending predictions hold ~4 MB (src/monitor/labels/join-store.ts). */
 export const DEFAULT_LABEL_JOIN = { label_ttl_seconds: 86_400, max_pending_labels: 100_000 };
 

@@ -115,6 +115,7 @@ export interface RawConfigFile {
   kserve?: { pairing_ttl_seconds?: number; max_pending?: number; max_pending_bytes?: number };
   state_dir?: string;
   checkpoint_interval_seconds?: number;
+  label_store?: { backend?: 'memory' | 'redis'; url?: string; key_prefix?: string };
   defaults?: { drift?: RawDrift; reference_build?: RawReferenceBuild; max_versions?: number };
   models: RawModel[];
 }
@@ -317,6 +318,13 @@ export const CONFIG_SCHEMA: SchemaObject = mapping(
       maximum: 86400,
       [EXPECTED_KEYWORD]: 'seconds from 1 to 86400 between two checkpoints of the state',
     },
+    // The label join across replicas (src/monitor/labels/redis): memory unless set.
+    label_store: mapping({
+      backend: { enum: ['memory', 'redis'] },
+      // The scheme is checked in check-settings.ts, whose message never echoes a password.
+      url: { ...nonEmptyString, [EXPECTED_KEYWORD]: 'a redis:// or rediss:// URL, e.g. "redis://:password@redis:6379/0"' },
+      key_prefix: { type: 'string', maxLength: 64, pattern: '^[^\\s{}]*$', [EXPECTED_KEYWORD]: 'up to 64 characters without spaces or braces, e.g. "mlwatch:"' },
+    }),
     defaults: mapping({ drift, reference_build: referenceBuild, max_versions: maxVersions }),
     models: { type: 'array', items: model, minItems: 1, [EXPECTED_KEYWORD]: 'a list of at least one model' },
   },

@@ -218,6 +218,15 @@ export interface KservePairingConfig {
   max_pending_bytes: number;
 }
 
+/** Where the label join lives (src/monitor/labels): this process, or Redis shared by a fleet of replicas. */
+export interface LabelStoreConfig {
+  backend: 'memory' | 'redis';
+  /** redis:// or rediss:// (TLS); may hold a password, so it is never logged (redactUrl). Set for redis. */
+  url?: string;
+  /** Prepended to every key, so several fleets can share one Redis. */
+  key_prefix: string;
+}
+
 export interface Config {
   /** Absolute path of the file this came from; references resolve against its folder. */
   source_path: string;
@@ -229,5 +238,6 @@ export interface Config {
   state_dir?: string;
   /** Seconds between two checkpoints (one more is written on SIGTERM after the drain). */
   checkpoint_interval_seconds: number;
+  label_store: LabelStoreConfig;
   models: ModelConfig[];
 }

@@ -3,11 +3,15 @@
 // sliced parsing for large bodies) and answered per item: how many joined a prediction, how
 // many wait for theirs, and the first errors by index — a bad id or label, a class outside
 // the model's, a duplicate, a label whose prediction expired. Each refusal is counted in
-// mlwatch_labels_unmatched_total by reason; nothing valid beside it is lost.
+// mlwatch_labels_unmatched_total by reason; nothing valid beside it is lost. With the fleet's
+// store (label_store: redis) the valid labels of a request go to Redis in one pipeline, and the
+// answer waits for it; a label Redis could not take is refused as such, and a request none of
+// whose labels it could take is answered 503.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MonitoredModel } from '../monitor/fleet.js';
-import { LABEL_INVALID, type ModelLabels } from '../monitor/labels/model-labels.js';
+import { LABEL_INVALID, LABEL_QUEUED, type ModelLabels } from '../monitor/labels/model-labels.js';
 import { LABEL_DUPLICATE, LABEL_EXPIRED, LABEL_JOINED, LABEL_WAITING } from '../monitor/labels/join-store.js';
+import { LABEL_STORE_ERROR, type LabelBatch } from '../monitor/labels/redis/fleet-join.js';
 import { sendJson } from './answer.js';
 import { visitBody, type BodyVisitor, type EventError, type VisitedBody } from './body.js';
 import { bodyFormatOf, type BodyFormat } from './content-type.js';
@@ -24,43 +28,83 @@ export interface LabelsAnswer {
   errors: EventError[];
 }
 
+const STORE_UNAVAILABLE = 'label store unavailable: Redis did not answer; send the label again later';
+
 class LabelRecorder implements BodyVisitor {
   readonly answer: LabelsAnswer = { accepted: 0, joined: 0, pending: 0, rejected: 0, errors: [] };
+  /** The fleet's store: labels wait here for one pipeline, with where they were in the body. */
+  private readonly batch: LabelBatch | null;
+  private readonly at: { index: number; line: number }[] = [];
+  /** Labels the fleet's store could not take. */
+  storeErrors = 0;
 
   constructor(
     private readonly labels: ModelLabels,
     private readonly nowMs: number,
     private readonly maxErrors: number,
-  ) {}
+  ) {
+    this.batch = labels.fleet === null ? null : { h1: [], h2: [], labelClass: [], labelValue: [], labelMs: [] };
+  }
 
   event(value: unknown, index: number, line: number): void {
-    const outcome = this.labels.recordLabel(value, this.nowMs);
+    if (this.batch !== null) {
+      if (this.labels.queueLabel(value, this.nowMs, this.batch) === LABEL_QUEUED) this.at.push({ index, line });
+      else this.refuse(index, line, this.labels.problem);
+      return;
+    }
+    this.settle(this.labels.recordLabel(value, this.nowMs), index, line);
+  }
+
+  /** The fleet's answers for the queued labels (errors kept in item order); never rejects. */
+  async join(): Promise<void> {
+    if (this.batch === null || this.at.length === 0) return;
+    const outcomes = await this.labels.joinBatch(this.batch, this.nowMs);
+    outcomes.forEach((outcome, k) => this.settle(outcome, this.at[k].index, this.at[k].line));
+    this.answer.errors.sort((a, b) => a.index - b.index);
+    this.answer.errors.length = Math.min(this.answer.errors.length, this.maxErrors);
+  }
+
+  /** Whether labels wait for the fleet's store. */
+  get queued(): boolean {
+    return this.at.length > 0;
+  }
+
+  /** Whether the fleet's store took none of the valid labels it was sent. */
+  get storeUnavailable(): boolean {
+    return this.storeErrors > 0 && this.storeErrors === this.at.length;
+  }
+
+  private settle(outcome: number, index: number, line: number): void {
     if (outcome === LABEL_JOINED || outcome === LABEL_WAITING) {
       this.answer.accepted++;
       if (outcome === LABEL_JOINED) this.answer.joined++;
       else this.answer.pending++;
       return;
     }
+    if (outcome === LABEL_STORE_ERROR) this.storeErrors++;
     const message = outcome === LABEL_INVALID
       ? this.labels.problem
       : outcome === LABEL_DUPLICATE
         ? 'duplicate: this id already has a label'
         : outcome === LABEL_EXPIRED
           ? 'expired: the prediction with this id is older than label_ttl_seconds'
-          : 'not joined';
+          : outcome === LABEL_STORE_ERROR
+            ? STORE_UNAVAILABLE
+            : 'not joined';
     this.refuse(index, line, message);
   }
 
   error(index: number, line: number, message: string): void {
     // A line that did not parse is a label received and refused as invalid.
     this.labels.received++;
-    this.labels.store.countInvalid();
+    this.labels.countInvalid();
     this.refuse(index, line, message);
   }
 
   private refuse(index: number, line: number, message: string): void {
     this.answer.rejected++;
-    if (this.answer.errors.length >= this.maxErrors) return;
+    // With the fleet's store, later answers may come before these in item order: cut after sorting.
+    if (this.batch === null && this.answer.errors.length >= this.maxErrors) return;
     this.answer.errors.push(line > 0 ? { index, line, message: `line ${line}: ${message}` } : { index, message });
   }
 }
@@ -106,10 +150,26 @@ function answer(res: ServerResponse, model: MonitoredModel, ingest: IngestServic
     ingest.reject(res, visited.reason === 'batch_too_large' ? 413 : 400, model.index, visited.reason, visited.message.replace(/events?\b/g, (w) => (w === 'event' ? 'label' : 'labels')));
     return;
   }
+  if (!recorder.queued) {
+    send(res, model, ingest, recorder);
+    return;
+  }
+  // The fleet's store answers the queued labels first (join never rejects).
+  void recorder.join().then(() => {
+    try {
+      send(res, model, ingest, recorder);
+    } catch (error) {
+      ingest.internalError(res, model.index, error);
+    }
+  });
+}
+
+function send(res: ServerResponse, model: MonitoredModel, ingest: IngestService, recorder: LabelRecorder): void {
   const result = recorder.answer;
   if (result.rejected > 0 && ingest.log.isLevelEnabled('debug')) {
     ingest.log.debug({ model: model.monitor.model.name, accepted: result.accepted, rejected: result.rejected, errors: result.errors }, 'labels rejected');
   }
   if (res.destroyed) return;
-  sendJson(res, result.accepted === 0 && result.rejected > 0 ? 400 : 200, result);
+  const status = recorder.storeUnavailable && result.accepted === 0 ? 503 : result.accepted === 0 && result.rejected > 0 ? 400 : 200;
+  sendJson(res, status, result);
 }

@@ -178,6 +178,8 @@ const BASE_METRICS = {
     'Waiting predictions or labels (kind) pushed out of the join store by max_pending_labels, oldest first; an evicted prediction can no longer be joined.'),
   labelStoreBytes: define('mlwatch_label_store_bytes', 'gauge', ['model'],
     'Bytes of the in-process label join store\'s arrays (fixed by max_pending_labels; 0 before the first id or label).'),
+  labelStoreErrors: define('mlwatch_label_store_errors_total', 'counter', ['model', 'operation'],
+    'Failures of the Redis label store (label_store: redis), by operation: write (a prediction record not written: Redis failed it, or it was dropped from the full outbox), join (a label Redis did not answer; it was refused), sweep (a TTL sweep that failed).'),
 
   // Realised performance from joined labels (counters: any range, any set of replicas in PromQL)
   confusion: define('mlwatch_confusion_total', 'counter', ['model', 'actual', 'predicted'],

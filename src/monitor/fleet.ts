@@ -5,7 +5,12 @@ import type { Reference } from '../reference/types.js';
 import { DivergenceComputer } from './divergence.js';
 import { DriftComputer } from './drift.js';
 import { ModelMonitor } from './model-monitor.js';
+import type { CellIndex } from './cell-index.js';
+import type { ModelLabels } from './labels/model-labels.js';
 import { RejectionCounts } from './rejections.js';
+import { FleetJoin } from './labels/redis/fleet-join.js';
+import type { LabelStoreConnection } from './labels/redis/connection.js';
+import { modelKeyBase } from './labels/redis/records.js';
 
 /** Unix milliseconds. Tests pass their own to move time without waiting. */
 export type Clock = () => number;
@@ -28,6 +33,8 @@ export class Fleet {
     readonly config: Config,
     references: ReadonlyMap<string, Reference>,
     readonly clock: Clock = Date.now,
+    /** label_store redis: every model joins its labels through this connection. */
+    labelStore: LabelStoreConnection | null = null,
   ) {
     const now = clock();
     this.models = config.models.map((model, index) => {
@@ -43,6 +50,7 @@ export class Fleet {
     });
     this.byName = new Map(this.models.map((m) => [m.monitor.model.name, m]));
     this.rejections = new RejectionCounts(this.models.length);
+    if (labelStore !== null) for (const m of this.models) useFleetJoin(m.monitor.state.labels, labelStore, m.monitor.state.index, clock);
   }
 
   /** Start the drift timers; they never keep the process alive. */
@@ -57,12 +65,18 @@ export class Fleet {
       }, m.monitor.model.drift.compute_interval_seconds * 1000);
       compute.unref();
       this.timers.push(compute);
+      m.monitor.state.labels.fleet?.start();
     }
   }
 
   stop(): void {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
+  }
+
+  /** After the last event: the fleet's label joins stop and send what waits (resolves once sent). */
+  async stopLabelJoins(): Promise<void> {
+    await Promise.all(this.models.map((m) => m.monitor.state.labels.fleet?.stop()));
   }
 
   /** Bring the model's windows to now (dropping sub-windows that left them), then score each cell. */
@@ -83,4 +97,10 @@ export class Fleet {
   computeAllDrift(nowMs = this.clock()): void {
     for (const m of this.models) this.computeDrift(m, nowMs);
   }
+}
+
+function useFleetJoin(labels: ModelLabels, connection: LabelStoreConnection, index: CellIndex, clock: Clock): void {
+  const model = labels.model;
+  const base = modelKeyBase(connection.keyPrefix, model, index);
+  labels.useFleet((sink) => new FleetJoin(connection, base, model.label_ttl_seconds * 1000, model.max_pending_labels, index, sink, clock));
 }

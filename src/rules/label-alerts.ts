@@ -1,5 +1,6 @@
 // Alerts on the ground-truth labels themselves (POST /v1/models/{m}/labels, joined to
-// predictions by id): labels stopped, coverage low, lag high, the join store evicting. Without
+// predictions by id): labels stopped, coverage low, lag high, the join store evicting or, with
+// label_store redis, failing. Without
 // labels the realised performance goes blind quietly; these say so out loud.
 import { heldGauge, labelList, num, percent } from './promql.js';
 import { alertRule, type AlertRule } from './rule.js';
@@ -11,6 +12,7 @@ export function labelAlerts(t: AlertThresholds): AlertRule[] {
   const coverage = alerts.MLWatchLabelCoverageLow;
   const lag = alerts.MLWatchLabelLagHigh;
   const evicting = alerts.MLWatchLabelStoreEvicting;
+  const errors = alerts.MLWatchLabelStoreErrors;
   const model = labelList(t.target_labels, 'model');
   return [
     alertRule(t, 'MLWatchLabelsStopped', stopped, {
@@ -64,6 +66,14 @@ export function labelAlerts(t: AlertThresholds): AlertRule[] {
         'The label join store of model {{ $labels.model }} on {{ $labels.instance }} evicted {{ $value | humanize }} waiting ' +
         `{{ $labels.kind }} records in the last ${evicting.rate_window}: max_pending_labels is too small for the traffic times the label lag; ` +
         'an evicted prediction never gets its label.',
+    }),
+    alertRule(t, 'MLWatchLabelStoreErrors', errors, {
+      expr: `sum by (${labelList(t.target_labels, 'model', 'operation')}) (increase(mlwatch_label_store_errors_total[${errors.rate_window}])) >= ${num(errors.min_count)}`,
+      summary: 'The Redis label store fails: labels are refused or predictions miss the fleet\'s join.',
+      description:
+        'The Redis label store of model {{ $labels.model }} on {{ $labels.instance }} failed {{ $value | humanize }} ' +
+        `{{ $labels.operation }} operations in the last ${errors.rate_window}: Redis is unreachable or failing; ` +
+        'labels sent meanwhile are refused (503) and must be sent again, and predictions beyond the outbox are not joined.',
     }),
   ];
 }

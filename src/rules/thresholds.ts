@@ -124,6 +124,7 @@ export interface AlertSettingsByName {
   MLWatchLabelLagHigh: LatencyAlertSettings;
   /** At least min_count records evicted from the join store in rate_window. */
   MLWatchLabelStoreEvicting: WindowCountSettings;
+  MLWatchLabelStoreErrors: WindowCountSettings;
 }
 
 export type AlertName = keyof AlertSettingsByName;
@@ -183,6 +184,7 @@ export const ALERT_FIELDS: Record<AlertName, Record<string, FieldKind>> = {
   MLWatchLabelCoverageLow: RATIO,
   MLWatchLabelLagHigh: { ...BASE, quantile: 'quantile', threshold_seconds: 'positive', rate_window: 'duration', min_count: 'count' },
   MLWatchLabelStoreEvicting: WINDOW_COUNT,
+  MLWatchLabelStoreErrors: WINDOW_COUNT,
 };
 
 export const ALERT_NAMES = Object.keys(ALERT_FIELDS) as AlertName[];

@@ -17,6 +17,7 @@ import { INGEST_ROUTES, createIngestHandler } from '../ingest/handler.js';
 import type { BearerAuth } from '../ingest/auth.js';
 import type { BodyBudget } from '../ingest/body-budget.js';
 import { InferenceIngest } from '../integrations/inference-ingest.js';
+import type { LabelStoreConnection } from '../monitor/labels/redis/connection.js';
 import { integrationRoutes } from '../integrations/http.js';
 import { InferenceIntegrationsCollector } from '../metrics/collectors/inference-integrations.js';
 
@@ -32,6 +33,8 @@ export interface CoreContext {
   /** Collectors of the process, not of a config (checkpoints, reloads). */
   processCollectors: readonly Collector[];
   processMetrics: boolean;
+  /** label_store redis: the one connection every core's label joins use. */
+  labelStore: LabelStoreConnection | null;
 }
 
 export interface ServingCore {
@@ -48,7 +51,7 @@ export interface ServingCore {
 
 /** The process metrics of the first core's registry are reused by every later one (collected once). */
 export function buildCore(config: Config, references: ReadonlyMap<string, Reference>, context: CoreContext, processRegistry?: Registry): ServingCore {
-  const fleet = new Fleet(config, references, context.clock);
+  const fleet = new Fleet(config, references, context.clock, context.labelStore);
   const inference = new InferenceIngest(fleet, config);
   const collectors = [...createCollectors(fleet, context.eventLoop), new InferenceIntegrationsCollector(fleet, inference), ...context.processCollectors];
   const metrics = new MetricsRegistry(collectors, context.log, {

@@ -22,11 +22,12 @@ const RESTART_ONLY: readonly { key: string; of: (c: Config) => unknown }[] = [
   { key: 'metrics.listen', of: (c) => c.metrics.listen },
   { key: 'state_dir', of: (c) => c.state_dir },
   { key: 'checkpoint_interval_seconds', of: (c) => c.checkpoint_interval_seconds },
+  { key: 'label_store', of: (c) => c.label_store },
 ];
 
 export function restartOnlyChanges(running: Config, next: Config): string[] {
   return RESTART_ONLY.filter(({ of }) => !isDeepStrictEqual(of(running), of(next))).map(
-    ({ key }) => `${key}: changed, and it is read only at start (listeners, ingest auth and limits, state_dir); restart mlwatch to change it`,
+    ({ key }) => `${key}: changed, and it is read only at start (listeners, ingest auth and limits, state_dir, label_store); restart mlwatch to change it`,
   );
 }
 

@@ -31,6 +31,7 @@ import { CountersSection, fleetCounterTables } from '../checkpoint/counters-sect
 import { LabelsSection } from '../checkpoint/labels-section.js';
 import { ModelsSection } from '../checkpoint/model-section.js';
 import { CheckpointCollector } from '../metrics/collectors/checkpoint.js';
+import { LabelStoreConnection } from '../monitor/labels/redis/connection.js';
 
 export interface SidecarOptions {
   ingestListen?: ListenAddress;
@@ -113,6 +114,7 @@ export async function startSidecar(config: Config, options: SidecarOptions = {})
     eventLoop,
     processCollectors,
     processMetrics: options.processMetrics ?? true,
+    labelStore: config.label_store.backend === 'redis' ? new LabelStoreConnection(config.label_store, log) : null,
   };
   // The checkpointer's sections read the core of the moment, so a reload needs nothing of it.
   let holder: CoreHolder | null = null;
@@ -141,7 +143,7 @@ export async function startSidecar(config: Config, options: SidecarOptions = {})
     metricsAddress = await listen(metricsServer, options.metricsListen ?? config.metrics.listen, 'metrics');
   } catch (error) {
     // The one that did bind must not keep the process alive.
-    await Promise.all([drain(ingest), drain(metricsServer)]);
+    await Promise.all([drain(ingest), drain(metricsServer), context.labelStore?.close()]);
     throw error;
   }
   const onDriftError = (error: unknown, model: string): void => log.error({ err: error, model }, 'drift computation failed');
@@ -185,6 +187,8 @@ export async function startSidecar(config: Config, options: SidecarOptions = {})
     const nowMs = clock();
     const moved = transferState(running, next, nowMs, log);
     holder?.swap(next);
+    // The old core's label joins send what waits (a join they complete counts in the old core).
+    void running.fleet.stopLabelJoins();
     noteReferences(reloadStatus, running, next.config, next.references, nowMs);
     if (checkpointer !== null) {
       for (const name of moved.removed) checkpointer.status.restoredModels.delete(name);
@@ -225,6 +229,8 @@ export async function startSidecar(config: Config, options: SidecarOptions = {})
         await drain(ingest);
         // After the last request: requests still waiting for a response are recorded without one.
         inference.stop();
+        // The predictions waiting for Redis go before the last checkpoint.
+        await fleet.stopLabelJoins();
         // Every acknowledged event is recorded; the last drift scores include them too.
         try {
           fleet.computeAllDrift();
@@ -241,6 +247,7 @@ export async function startSidecar(config: Config, options: SidecarOptions = {})
           await grace.wait(graceSeconds * 1000);
         }
         await drain(metricsServer);
+        await context.labelStore?.close();
         eventLoop.stop();
         log.info('mlwatch stopped');
       })();

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { LabelsSection } from '../../src/checkpoint/labels-section.js';
 import type { Part } from '../../src/checkpoint/format.js';
 import { Fleet } from '../../src/monitor/fleet.js';
+import type { LabelStoreConnection } from '../../src/monitor/labels/redis/connection.js';
+import type { FleetJoin } from '../../src/monitor/labels/redis/fleet-join.js';
 import { testConfig, testReference } from '../support/synthetic-reference.js';
 
 const NOW = 1_800_000_000_000;
@@ -57,5 +59,33 @@ describe('labels in a checkpoint', () => {
     const report = new LabelsSection(() => other.models).restore(parts(before), { nowMs: NOW, writtenAtMs: NOW });
     expect(report.foreign).toEqual(['shop']);
     expect(other.models[0].monitor.state.labels.hasStore).toBe(false);
+  });
+});
+
+describe('labels in a checkpoint with label_store redis', () => {
+  /** A connection that is never ready: the records stay in the outbox, nothing is sent. */
+  const offline = { ready: false, keyPrefix: 'test:' } as unknown as LabelStoreConnection;
+  const redisFleet = (): Fleet => new Fleet(testConfig(), new Map([['shop', { ...testReference(), checksum: 'test' }]]), () => NOW, offline);
+
+  it('keeps the fleet join\'s counters and the realised performance (the records live in Redis)', async () => {
+    const before = redisFleet();
+    for (let i = 0; i < 3; i++) predict(before, `p${i}`, 0.9);
+    const join = before.models[0].monitor.state.labels.fleet as FleetJoin;
+    join.joined = 2;
+    join.unmatched[1] = 4;
+    join.errors[1] = 7;
+    const saved = parts(before);
+    expect(saved[0].meta).toMatchObject({ has_store: false, fleet_counters: true });
+
+    const after = redisFleet();
+    expect(new LabelsSection(() => after.models).restore(saved, { nowMs: NOW, writtenAtMs: NOW })).toEqual({ restored: ['shop'], foreign: [], corrupt: [] });
+    const restored = after.models[0].monitor.state.labels.fleet as FleetJoin;
+    expect(Array.from(restored.counters())).toEqual(Array.from(join.counters()));
+    expect(restored.predictionsWithId).toBe(3);
+    // A checkpoint of the in-process store does not fit a fleet join: refused, nothing changed.
+    const memory = fleet();
+    predict(memory, 'm', 0.5);
+    expect(new LabelsSection(() => after.models).restore(parts(memory), { nowMs: NOW, writtenAtMs: NOW }).corrupt).toEqual(['shop']);
+    await Promise.all([before.stopLabelJoins(), after.stopLabelJoins()]);
   });
 });

@@ -33,6 +33,7 @@ describe('parseConfig', () => {
       logging: { level: 'info', log_feature_values: false },
       kserve: { pairing_ttl_seconds: 30, max_pending: 10000, max_pending_bytes: 67108864 },
       checkpoint_interval_seconds: 60,
+      label_store: { backend: 'memory', key_prefix: 'mlwatch:' },
       models: [
         {
           name: 'credit',

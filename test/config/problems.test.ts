@@ -10,7 +10,7 @@ const MODEL_KEYS = 'name, task, classes, version, deployed_at, reference, predic
 const CASES: [string, Edit, string][] = [
   // --- shape (JSON Schema) ---
   ['a misspelt model key', (_, m) => { m.featurs = []; }, `models[0].featurs: unknown key (expected one of: ${MODEL_KEYS}); did you mean "features"?`],
-  ['an unknown top-level key', (f) => { f.logs = {}; }, 'logs: unknown key (expected one of: ingest, metrics, logging, kserve, state_dir, checkpoint_interval_seconds, defaults, models)'],
+  ['an unknown top-level key', (f) => { f.logs = {}; }, 'logs: unknown key (expected one of: ingest, metrics, logging, kserve, state_dir, checkpoint_interval_seconds, label_store, defaults, models)'],
   ['an unknown feature key', (_, m) => { featureOf(m, 0).nulable = true; }, 'models[0].features[0].nulable: unknown key (expected one of: name, type, range, categories, nullable); did you mean "nullable"?'],
   ['an unknown threshold', (_, m) => { m.drift = { thresholds: { kl: 0.1 } }; }, 'models[0].drift.thresholds.kl: unknown key (expected one of: psi, jensen_shannon, wasserstein_normalized, ks, chi2_pvalue, chebyshev)'],
   ['a missing version', (_, m) => { delete m.version; }, 'models[0].version: is required'],
@@ -128,7 +128,7 @@ describe('the file as a whole', () => {
 
   it('reports a key that is not an identifier in brackets', () => {
     expect(problemsOf(yamlWith((f) => { f['my key'] = 1; }))).toStrictEqual([
-      '["my key"]: unknown key (expected one of: ingest, metrics, logging, kserve, state_dir, checkpoint_interval_seconds, defaults, models)',
+      '["my key"]: unknown key (expected one of: ingest, metrics, logging, kserve, state_dir, checkpoint_interval_seconds, label_store, defaults, models)',
     ]);
   });
 });

@@ -48,7 +48,7 @@ describe('many problems', () => {
       'models[1].name: duplicate model name "credit" (first at models[0].name)',
       'models[1].features[0].name: must not start with "__", which is reserved for mlwatch\'s own names such as __other__ (got "__score")',
       'models[1].features[0].type: must be one of: numeric, categorical, boolean (got "numbr")',
-      'modles: unknown key (expected one of: ingest, metrics, logging, kserve, state_dir, checkpoint_interval_seconds, defaults, models); did you mean "models"?',
+      'modles: unknown key (expected one of: ingest, metrics, logging, kserve, state_dir, checkpoint_interval_seconds, label_store, defaults, models); did you mean "models"?',
     ]);
   });
 

@@ -131,10 +131,10 @@ describe('MetricsRegistry', () => {
       expect(def.name.endsWith('_total')).toBe(def.type === 'counter');
       // type: request or response, the two kinds of KServe logger CloudEvent (a fixed pair);
       // variant, segment, segment_value: the configured slices. actual, predicted: the configured
-      // classes (predicted with __other__); kind: prediction or label; metric, outcome and sign: fixed lists; positive: true or false;
-      // checksum: one reference per model.
+      // classes (predicted with __other__); kind: prediction or label; metric, outcome, sign and operation: fixed lists;
+      // positive: true or false; checksum: one reference per model.
       const allowed = ['model', 'feature', 'category', 'class', 'method', 'reason', 'version', 'le', 'lower', 'upper', 'collector', 'type', 'variant', 'segment', 'segment_value',
-        'actual', 'predicted', 'kind', 'metric', 'outcome', 'sign', 'checksum', 'positive'];
+        'actual', 'predicted', 'kind', 'metric', 'outcome', 'sign', 'operation', 'checksum', 'positive'];
       for (const label of def.labels) expect(allowed).toContain(label);
     }
   });

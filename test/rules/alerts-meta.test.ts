@@ -36,6 +36,7 @@ const CONTRACT = [
   'MLWatchLabelCoverageLow',
   'MLWatchLabelLagHigh',
   'MLWatchLabelStoreEvicting',
+  'MLWatchLabelStoreErrors',
 ];
 
 function shippedTests(): RuleTestFile[] {

@@ -156,6 +156,7 @@ export function testConfig(models: ModelConfig[] = [testModel()]): Config {
     logging: { level: 'silent', log_feature_values: false },
     kserve: { pairing_ttl_seconds: 30, max_pending: 1000, max_pending_bytes: 1024 * 1024 },
     checkpoint_interval_seconds: 60,
+    label_store: { backend: 'memory', key_prefix: 'mlwatch:' },
     models,
   };
 }

@@ -1,7 +1,10 @@
 // The label join, per model: predictions with an id, labels received, joined and unmatched by
-// reason, the lag histogram, and the join store's health (pending, evictions, bytes).
+// reason, the lag histogram, and the join store's health (pending, evictions, bytes; with
+// label_store redis its errors, and pending counts as of the last sweep: the fleet's, alike in
+// every replica, so aggregate them with max, not sum).
 import type { Fleet } from '../../monitor/fleet.js';
 import { PENDING_KINDS, UNMATCHED_REASONS } from '../../monitor/labels/join-store.js';
+import { STORE_OPERATIONS } from '../../monitor/labels/redis/fleet-join.js';
 import { LABEL_LAG_BUCKETS_SECONDS } from '../../monitor/labels/lag.js';
 import type { ModelLabels } from '../../monitor/labels/model-labels.js';
 import { METRICS } from '../definitions.js';
@@ -18,6 +21,8 @@ interface ModelSamples {
   pending: Sample[];
   evictions: Sample[];
   bytes: Sample;
+  /** By STORE_OPERATIONS; none for the in-process store. */
+  errors: Sample[];
 }
 
 export class LabelsCollector implements Collector {
@@ -31,6 +36,7 @@ export class LabelsCollector implements Collector {
     pending: METRICS.labelStorePending,
     evictions: METRICS.labelStoreEvictions,
     bytes: METRICS.labelStoreBytes,
+    errors: METRICS.labelStoreErrors,
   });
   readonly families = Object.values(this.f);
   private readonly models: ModelSamples[] = [];
@@ -49,6 +55,7 @@ export class LabelsCollector implements Collector {
         pending: PENDING_KINDS.map((kind) => ({ labels: { model, kind }, value: 0 })),
         evictions: PENDING_KINDS.map((kind) => ({ labels: { model, kind }, value: 0 })),
         bytes: { labels, value: 0 },
+        errors: monitor.state.labels.fleet === null ? [] : STORE_OPERATIONS.map((operation) => ({ labels: { model, operation }, value: 0 })),
       };
       this.models.push(made);
       this.f.withId.samples.push(made.withId);
@@ -59,6 +66,7 @@ export class LabelsCollector implements Collector {
       this.f.pending.samples.push(...made.pending);
       this.f.evictions.samples.push(...made.evictions);
       this.f.bytes.samples.push(made.bytes);
+      this.f.errors.samples.push(...made.errors);
     }
   }
 
@@ -67,8 +75,8 @@ export class LabelsCollector implements Collector {
       const { labels } = m;
       m.received.value = labels.received;
       fillHistogram(m.lag, labels.lag.buckets, labels.lag.sum);
-      if (!labels.hasStore) continue;
-      const store = labels.store;
+      const store = labels.counts;
+      if (store === null) continue;
       m.withId.value = store.predictionsWithId;
       m.joined.value = store.joined;
       m.unmatched.forEach((sample, k) => (sample.value = store.unmatched[k]));
@@ -76,6 +84,8 @@ export class LabelsCollector implements Collector {
       m.pending[1].value = store.pendingLabels;
       m.evictions.forEach((sample, k) => (sample.value = store.evictions[k]));
       m.bytes.value = store.bytes;
+      const errors = labels.fleet?.errors;
+      if (errors !== undefined) m.errors.forEach((sample, k) => (sample.value = errors[k]));
     }
   }
 }
