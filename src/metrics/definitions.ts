@@ -177,7 +177,7 @@ const BASE_METRICS = {
   labelStoreEvictions: define('mlwatch_label_store_evictions_total', 'counter', ['model', 'kind'],
     'Waiting predictions or labels (kind) pushed out of the join store by max_pending_labels, oldest first; an evicted prediction can no longer be joined.'),
   labelStoreBytes: define('mlwatch_label_store_bytes', 'gauge', ['model'],
-    'Bytes of the in-process label join store\'s arrays (fixed by max_pending_labels; 0 before the first id or label).'),
+    'Bytes the sidecar holds for the label join: the in-process store\'s arrays (fixed by max_pending_labels; 0 before the first id or label), or with label_store redis the outbox of predictions waiting to be written (the records themselves are in Redis).'),
   labelStoreErrors: define('mlwatch_label_store_errors_total', 'counter', ['model', 'operation'],
     'Failures of the Redis label store (label_store: redis), by operation: write (a prediction record not written: Redis failed it, or it was dropped from the full outbox), join (a label Redis did not answer; it was refused), sweep (a TTL sweep that failed).'),
 
