@@ -3,7 +3,7 @@
 // The delay runs on the traffic sender's clock, so it is the same elapsed time the drift
 // schedule uses; labels still waiting when the demo stops are not sent.
 import type { CreditClass } from './credit-model.js';
-import { fetchErrorMessage, sleep } from './sender.js';
+import { fetchErrorMessage, readJsonObject, sleep } from './sender.js';
 
 export interface LabelStats {
   /** Labels handed to the sender (one per generated prediction). */
@@ -138,14 +138,8 @@ interface LabelAnswer {
 
 /** The labels answer's counts, or null when the body is not one. */
 async function readLabelAnswer(response: Response): Promise<LabelAnswer | null> {
-  let parsed: unknown;
-  try {
-    parsed = await response.json();
-  } catch {
-    return null;
-  }
-  if (typeof parsed !== 'object' || parsed === null) return null;
-  const record = parsed as Record<string, unknown>;
+  const record = await readJsonObject(response);
+  if (record === null) return null;
   const { accepted, joined, pending, rejected } = record;
   if (typeof accepted !== 'number' || typeof joined !== 'number' || typeof pending !== 'number' || typeof rejected !== 'number') return null;
   return { accepted, joined, pending, rejected };

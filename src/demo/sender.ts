@@ -117,16 +117,21 @@ interface IngestAnswer {
   message?: string;
 }
 
-/** The ingest answer's counts, or null when the body is not one (an error page, a proxy). */
-async function readAnswer(response: Response): Promise<IngestAnswer | null> {
+/** A JSON object answer, or null when the body is not one (an error page, a proxy). */
+export async function readJsonObject(response: Response): Promise<Record<string, unknown> | null> {
   let parsed: unknown;
   try {
     parsed = await response.json();
   } catch {
     return null;
   }
-  if (typeof parsed !== 'object' || parsed === null) return null;
-  const record = parsed as Record<string, unknown>;
+  return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : null;
+}
+
+/** The ingest answer's counts, or null when the body is not one. */
+async function readAnswer(response: Response): Promise<IngestAnswer | null> {
+  const record = await readJsonObject(response);
+  if (record === null) return null;
   const message = firstString(record.message, firstErrorMessage(record.errors), record.error);
   if (typeof record.accepted !== 'number' || typeof record.rejected !== 'number') {
     return message === undefined ? null : { accepted: 0, rejected: 0, message };

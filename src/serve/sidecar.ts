@@ -114,7 +114,7 @@ export async function startSidecar(config: Config, options: SidecarOptions = {})
     eventLoop,
     processCollectors,
     processMetrics: options.processMetrics ?? true,
-    labelStore: config.label_store.backend === 'redis' ? new LabelStoreConnection(config.label_store, log) : null,
+    labelStore: config.label_store.backend === 'redis' ? await LabelStoreConnection.open(config.label_store, log) : null,
   };
   // The checkpointer's sections read the core of the moment, so a reload needs nothing of it.
   let holder: CoreHolder | null = null;

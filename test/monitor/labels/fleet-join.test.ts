@@ -68,8 +68,8 @@ describe.skipIf(!redisGate.available)('FleetJoin on a real redis-server', () => 
   beforeAll(async () => {
     redis = await startRedis();
     const config = { backend: 'redis' as const, url: redis.url, key_prefix: '' };
-    a = new LabelStoreConnection(config, silent);
-    b = new LabelStoreConnection(config, silent);
+    a = await LabelStoreConnection.open(config, silent);
+    b = await LabelStoreConnection.open(config, silent);
     await until(() => a.ready && b.ready, 10_000, 'both connections ready');
   });
 
