@@ -206,7 +206,9 @@ export class Cell implements CellReader {
 
   /** The slot's cumulative counts per coarse bin (the exported histogram's buckets) into `out`. */
   coarseCountsInto(slot: NumericSlot, out: Float64Array): void {
-    out.set(this.slotBins(slot));
+    // A copy without a view: this runs per slot and cell at every scrape.
+    const from = slot.cumulativeOffset;
+    for (let c = 0; c < slot.cumulativeCount; c++) out[c] = this.bins[from + c];
   }
 
   classCount(classIndex: number): number {

@@ -57,6 +57,8 @@ function readAll(reader: CellReader, monitor: ModelMonitor): number[] {
   const window = new Float64Array(layout.windowWidth);
   reader.sumWindowInto(window);
   out.push(...Array.from(window.subarray(0, layout.totalBins)));
+  // The within-bin offset sums (written beside each count): sums of floats, compared like valueSum.
+  for (const v of window.subarray(layout.totalBins, layout.totalBins + layout.totalOffsets)) out.push(Math.round(v * 1e6));
   return out;
 }
 
