@@ -17,5 +17,7 @@ try {
 const passed = report.numPassedTests ?? 0;
 const failed = report.numFailedTests ?? 0;
 const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
-if ((report.numFailedTestSuites ?? 0) > 0) console.log(`test files that failed to run or pass: ${report.numFailedTestSuites}`);
+// Test files that failed to load count as failures in the closing line, which comes last.
+const failedFiles = report.numFailedTestSuites ?? 0;
+if (failedFiles > 0) console.log(`test files that failed to run or pass: ${failedFiles}`);
+console.log(`tests: ${passed} passed, ${failed + (failed === 0 ? failedFiles : 0)} failed, ${skipped} skipped`);
