@@ -51,6 +51,11 @@ export interface BodyVisitor {
   event(value: unknown, index: number, line: number): void;
   /** An event that did not parse (an NDJSON line); message never quotes the body. */
   error(index: number, line: number, message: string, reason: LineFailureReason): void;
+  /**
+   * A visitor's fast path for an NDJSON line: true when it took the line from its bytes
+   * body[start, end) without a parse; false to have the line parsed and visited as usual.
+   */
+  line?(body: Buffer, start: number, end: number, index: number, line: number): boolean;
 }
 
 export type VisitedBody = { ok: true } | Failure;
@@ -107,20 +112,24 @@ function visitNdjsonBody(body: Buffer, maxEvents: number, visitor: BodyVisitor):
     if (end < 0) end = length;
     lineNumber++;
     if (!isBlankBytes(body, start, end)) {
-      let value: unknown;
-      let parsed = true;
-      try {
-        value = parseJsonTolerant(body.toString('utf8', start, end));
-      } catch (error) {
-        parsed = false;
-        visitor.error(index, lineNumber, describeLineError(error, lineNumber), 'invalid_json');
-      }
-      if (parsed) visitor.event(value, index, lineNumber);
+      if (visitor.line?.(body, start, end, index, lineNumber) !== true) parseLine(body, start, end, index, lineNumber, visitor);
       index++;
     }
     start = end + 1;
   }
   return VISITED;
+}
+
+/** Parse one NDJSON line and visit its value, or its error. */
+export function parseLine(body: Buffer, start: number, end: number, index: number, lineNumber: number, visitor: BodyVisitor): void {
+  let value: unknown;
+  try {
+    value = parseJsonTolerant(body.toString('utf8', start, end));
+  } catch (error) {
+    visitor.error(index, lineNumber, describeLineError(error, lineNumber), 'invalid_json');
+    return;
+  }
+  visitor.event(value, index, lineNumber);
 }
 
 /** A UTF-8 byte order mark, which TextDecoder would drop. */

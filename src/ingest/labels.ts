@@ -9,7 +9,8 @@
 // whose labels it could take is answered 503.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MonitoredModel } from '../monitor/fleet.js';
-import { LABEL_INVALID, LABEL_QUEUED, type ModelLabels } from '../monitor/labels/model-labels.js';
+import { LABEL_INVALID, LABEL_QUEUED, LINE_NOT_READ, type ModelLabels } from '../monitor/labels/model-labels.js';
+import { LabelLine } from '../monitor/labels/label-line.js';
 import { LABEL_DUPLICATE, LABEL_EXPIRED, LABEL_JOINED, LABEL_WAITING } from '../monitor/labels/join-store.js';
 import { LABEL_STORE_ERROR, type LabelBatch } from '../monitor/labels/redis/fleet-join.js';
 import { sendJson } from './answer.js';
@@ -35,6 +36,7 @@ class LabelRecorder implements BodyVisitor {
   /** The fleet's store: labels wait here for one pipeline, with where they were in the body. */
   private readonly batch: LabelBatch | null;
   private readonly at: { index: number; line: number }[] = [];
+  private readonly lineReader = new LabelLine();
   /** Labels the fleet's store could not take. */
   storeErrors = 0;
 
@@ -44,6 +46,20 @@ class LabelRecorder implements BodyVisitor {
     private readonly maxErrors: number,
   ) {
     this.batch = labels.fleet === null ? null : { h1: [], h2: [], labelClass: [], labelValue: [], labelMs: [] };
+  }
+
+  /** The usual label line, read from its bytes without a parse (label-line.ts); false: parse it. */
+  line(body: Buffer, start: number, end: number, index: number, line: number): boolean {
+    if (!this.lineReader.read(body, start, end)) return false;
+    if (this.batch !== null) {
+      if (this.labels.queueLine(this.lineReader, body, this.nowMs, this.batch) !== LABEL_QUEUED) return false;
+      this.at.push({ index, line });
+      return true;
+    }
+    const outcome = this.labels.recordLine(this.lineReader, body, this.nowMs);
+    if (outcome === LINE_NOT_READ) return false;
+    this.settle(outcome, index, line);
+    return true;
   }
 
   event(value: unknown, index: number, line: number): void {

@@ -10,12 +10,12 @@ import {
   SLICED_BODY_BYTES,
   VISITED,
   batchTooLarge,
-  describeLineError,
   emptyArray,
   failure,
   hasBom,
   invalidEncoding,
   isBlankBytes,
+  parseLine,
   visitBody,
   type BodyFailure,
   type BodyVisitor,
@@ -131,14 +131,7 @@ async function visitNdjson(body: Buffer, limits: BodyLimits, visitor: BodyVisito
 }
 
 function visitLine(body: Buffer, start: number, end: number, index: number, lineNumber: number, visitor: BodyVisitor): void {
-  let value: unknown;
-  try {
-    value = parseJsonTolerant(body.toString('utf8', start, end));
-  } catch (error) {
-    visitor.error(index, lineNumber, describeLineError(error, lineNumber), 'invalid_json');
-    return;
-  }
-  visitor.event(value, index, lineNumber);
+  if (visitor.line?.(body, start, end, index, lineNumber) !== true) parseLine(body, start, end, index, lineNumber, visitor);
 }
 
 /** A long line checked against the limits before it is parsed; the problem, or null. */

@@ -41,6 +41,19 @@ export class IdHash {
     this.h2 = finish(b) >>> 0;
   }
 
+  /** The same hashes as the string of these ASCII bytes (a label line read from its bytes). */
+  ofAscii(bytes: Uint8Array, start: number, end: number): void {
+    let a = FNV_OFFSET;
+    let b = MURMUR_SEED ^ (end - start);
+    for (let i = start; i < end; i++) {
+      const c = bytes[i];
+      a = Math.imul(a ^ c, FNV_PRIME);
+      b = mix(b, c);
+    }
+    this.h1 = finish(a) >>> 0;
+    this.h2 = finish(b) >>> 0;
+  }
+
   /** The same hashes as the integer's decimal string. */
   private ofInteger(id: number): void {
     let n = Math.abs(id);

@@ -13,6 +13,7 @@ import { JoinStore } from './join-store.js';
 import type { FleetJoin, LabelBatch } from './redis/fleet-join.js';
 import type { JoinedPrediction } from './redis/records.js';
 import { LabelReader, type ReadLabel } from './label-item.js';
+import type { LabelLine } from './label-line.js';
 import { LagHistogram } from './lag.js';
 import { buildPerformanceLayout, type PerformanceLayout } from './performance-layout.js';
 
@@ -20,6 +21,8 @@ import { buildPerformanceLayout, type PerformanceLayout } from './performance-la
 export const LABEL_INVALID = 4;
 /** A label handed to the fleet's store, answered once its pipeline returns. */
 export const LABEL_QUEUED = 6;
+/** A label line not read from its bytes: it must be parsed (nothing was counted). */
+export const LINE_NOT_READ = -1;
 
 export class ModelLabels {
   readonly performanceLayout: PerformanceLayout;
@@ -103,13 +106,28 @@ export class ModelLabels {
       return LABEL_INVALID;
     }
     this.hash.of((item as { id: unknown }).id);
+    this.queueRead(nowMs, batch);
+    return LABEL_QUEUED;
+  }
+
+  /**
+   * A label line read from its bytes (label-line.ts), for the fleet's store: LABEL_QUEUED with
+   * it added to `batch`, or LINE_NOT_READ (nothing counted: parse it and call queueLabel).
+   */
+  queueLine(line: LabelLine, body: Buffer, nowMs: number, batch: LabelBatch): number {
+    if (!this.reader.readLine(line, body, this.hash, this.read)) return LINE_NOT_READ;
+    this.received++;
+    this.queueRead(nowMs, batch);
+    return LABEL_QUEUED;
+  }
+
+  private queueRead(nowMs: number, batch: LabelBatch): void {
     const { labelClass, labelValue, timeMs } = this.read;
     batch.h1.push(this.hash.h1);
     batch.h2.push(this.hash.h2);
     batch.labelClass.push(labelClass);
     batch.labelValue.push(labelValue);
     batch.labelMs.push(Number.isNaN(timeMs) ? nowMs : timeMs);
-    return LABEL_QUEUED;
   }
 
   /** The queued labels' outcomes from the fleet's store, in order (LABEL_STORE_ERROR when it failed). */
@@ -127,6 +145,21 @@ export class ModelLabels {
       return LABEL_INVALID;
     }
     this.hash.of((item as { id: unknown }).id);
+    return this.storeRead(nowMs);
+  }
+
+  /**
+   * A label line read from its bytes (label-line.ts): a LABEL_* answer of the store, or
+   * LINE_NOT_READ when the line is not of the usual form (nothing counted: parse it and call
+   * recordLabel, which gives the same answer a read line would have had).
+   */
+  recordLine(line: LabelLine, body: Buffer, nowMs: number): number {
+    if (!this.reader.readLine(line, body, this.hash, this.read)) return LINE_NOT_READ;
+    this.received++;
+    return this.storeRead(nowMs);
+  }
+
+  private storeRead(nowMs: number): number {
     const { labelClass, labelValue, timeMs } = this.read;
     return this.store.addLabel(this.hash.h1, this.hash.h2, labelClass, labelValue, Number.isNaN(timeMs) ? nowMs : timeMs, nowMs);
   }
