@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadReference, writeReference } from '../../src/reference/io.js';
+import { referenceProblems } from '../../src/reference/structure.js';
 import type { ClassScoreCalibration } from '../../src/reference/types.js';
 import { seededRandom } from '../../src/reference/seeded-random.js';
 import { binIndex } from '../../src/stats/bins.js';
@@ -62,7 +63,13 @@ describe('per-class calibration of a multiclass reference', () => {
       // Through the file: written with its checksum, validated and loaded unchanged.
       const path = join(dir, 'reference.json');
       await writeReference(path, reference);
-      expect((await loadReference(path)).class_calibration).toEqual(calibration);
+      const loaded = await loadReference(path);
+      expect(loaded.class_calibration).toEqual(calibration);
+      expect(referenceProblems(loaded)).toEqual([]);
+      // A hand-edited calibration that the lookups could not use is a reference problem, by path.
+      const [cat, ...rest] = calibration.classes;
+      const broken = { ...loaded, class_calibration: { ...calibration, classes: [{ ...cat, map: cat.map.slice(1) }, ...rest] } };
+      expect(referenceProblems(broken)).toEqual([`class_calibration.classes[0].map: expected ${cat.edges.length + 1} probabilities in [0, 1], one per score bin`]);
     });
   });
 
