@@ -158,4 +158,28 @@ describe('multiclass CBPE on the hot path', () => {
       expect(rawMean).toBeGreaterThan(0.05);
     });
   });
+
+  it('window_time event: an event older than the window adds to the cumulative counters only, as its bins do', async () => {
+    await withTempDir(async (dir) => {
+      const { config, reference } = await multiclassSetup(dir, { temperature: OVER_CONFIDENT, rows: 4000 });
+      const model = config.models[0];
+      model.drift = { ...model.drift, window_time: 'event' };
+      const now = Date.parse('2026-12-01T10:00:00Z');
+      const fleet = new Fleet(config, new Map([['animals', reference]]), () => now);
+      const monitor = fleet.models[0].monitor;
+      const random = seededRandom(5);
+      for (let i = 0; i < 400; i++) {
+        const row = sampleRow(random, 0);
+        const timestamp = (i % 4 === 0 ? now - 3 * 3_600_000 : now - 60_000) / 1000;
+        expect(monitor.record({ timestamp, features: { ...row }, prediction: { scores: modelScores(row, OVER_CONFIDENT) } })).toBeNull();
+      }
+      const whole = monitor.state.model;
+      let cumulative = 0;
+      for (let k = 0; k < CLASSES.length; k++) cumulative += whole.expectedCount(k * EXPECTED_COUNTS + E_TP) + whole.expectedCount(k * EXPECTED_COUNTS + E_FP);
+      expect(cumulative).toBeCloseTo(400, 8);
+      const window = new Float64Array(monitor.layout.windowWidth);
+      whole.sumWindowInto(window);
+      expect(windowEstimator(monitor.layout, monitor.layout.cbpe!).estimate(window).n).toBeCloseTo(300, 8);
+    });
+  });
 });
