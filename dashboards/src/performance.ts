@@ -136,7 +136,7 @@ function confusionRow(builder: dashboard.DashboardBuilder): void {
       tablePanel(
         {
           title: 'Expected confusion counts (no labels)',
-          description: 'The label-free estimate\'s expected outcomes (tp, fp, fn, tn of the positive class) since each mlwatch started: each scored prediction adds its calibrated probability p to tp or fn and 1 − p to fp or tn (mlwatch_estimated_confusion_total).',
+          description: 'The label-free estimate\'s expected outcomes (tp, fp, fn, tn of the positive class; of every class, one-vs-rest, for a multiclass model) since each mlwatch started: each scored prediction adds its calibrated probability p to tp or fn and 1 − p to fp or tn (mlwatch_estimated_confusion_total).',
           unit: 'short',
           width: 12,
           queries: [{ expr: `sum by (model, class, outcome) (${selector('estimatedConfusion')})`, instant: true, table: true }],

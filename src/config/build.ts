@@ -157,5 +157,6 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
 /** Key by key; a na_values list replaces the one below it (a fresh copy). */
 function mergeReferenceBuild(base: ReferenceBuildConfig, override: RawReferenceBuild | undefined): ReferenceBuildConfig {
   const merged = { ...base, ...override };
-  return { ...merged, na_values: [...merged.na_values] };
+  const scoreColumns = merged.score_columns === undefined ? {} : { score_columns: { ...merged.score_columns } };
+  return { ...merged, na_values: [...merged.na_values], ...scoreColumns };
 }

@@ -3,6 +3,7 @@
 // Defensive like check-settings.ts: values of the wrong type were reported by the schema.
 import { OTHER_CATEGORY } from '../reference/types.js';
 import { deployTimeProblem } from './deploy-time.js';
+import { scoreColumnsProblems } from './check-score-columns.js';
 import { slicesProblems } from './check-slices.js';
 import { DEFAULT_SPLIT, effectiveSplit, subWindowProblem } from './window-split.js';
 import { FEATURE_TYPES, TASKS } from './schema.js';
@@ -27,6 +28,7 @@ export function modelsProblems(doc: unknown): Problem[] {
     problems.push(...classesProblems(model, at));
     problems.push(...slicesProblems(model, at));
     problems.push(...decisionThresholdProblems(model, at));
+    problems.push(...scoreColumnsProblems(model, at, field(doc, 'defaults')));
     problems.push(...rangeProblems(field(field(model, 'prediction'), 'range'), [...at, 'prediction', 'range']));
     const deployedAt = field(model, 'deployed_at');
     const timeProblem = typeof deployedAt === 'string' ? deployTimeProblem(deployedAt) : undefined;

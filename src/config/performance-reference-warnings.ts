@@ -1,5 +1,5 @@
 // A label column configured, but the loaded reference has no performance (or, for a binary
-// classifier, no calibration): it was built before label_column was set, or by an mlwatch
+// classifier, no calibration; for a multiclass one with score_columns, no per-class calibration): it was built before label_column was set, or by an mlwatch
 // without it. The reference still loads; the reference performance gauges are absent and the
 // confidence-based estimate is off (mlwatch_calibration_in_use = 0).
 import type { Reference } from '../reference/types.js';
@@ -11,6 +11,9 @@ export function performanceReferenceWarnings(model: ModelConfig, reference: Refe
   const missing: string[] = [];
   if (reference.performance === undefined) missing.push('no performance (mlwatch_reference_performance is absent)');
   if (model.task === 'binary_classification' && reference.calibration === undefined) missing.push('no calibration (the estimated performance is off)');
+  if (model.task === 'multiclass_classification' && model.reference_build.score_columns !== undefined && reference.class_calibration === undefined) {
+    missing.push('no per-class calibration of score_columns (the estimated performance is off)');
+  }
   if (missing.length === 0) return [];
   return [
     problem(

@@ -57,6 +57,7 @@ export interface RawReferenceBuild {
   na_values?: string[];
   label_column?: string;
   performance_chunk_rows?: number;
+  score_columns?: Record<string, string>;
 }
 
 export interface RawSegment {
@@ -176,6 +177,8 @@ const referenceBuild = mapping({
   na_values: { type: 'array', items: { type: 'string' } },
   label_column: nonEmptyString,
   performance_chunk_rows: integerFrom(10),
+  // Class name → column; which classes must be there is check-models.ts's (it knows the classes).
+  score_columns: { type: 'object', additionalProperties: nonEmptyString, minProperties: 1 },
 });
 
 /** Segment and variant names become label values, like model names. */

@@ -79,6 +79,11 @@ export interface ReferenceBuildConfig {
   label_column?: string;
   /** Rows per reference chunk for the metrics' spread: about a window's labelled predictions (default 1000). */
   performance_chunk_rows?: number;
+  /**
+   * Multiclass: the column of each class's score (probability), by class name; with
+   * label_column the build calibrates each class one-vs-rest for the label-free estimate.
+   */
+  score_columns?: Record<string, string>;
 }
 
 export interface PredictionConfig {

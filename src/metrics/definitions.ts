@@ -135,9 +135,9 @@ const BASE_METRICS = {
     'Mean labelled rows of the reference chunks the spread was measured on (about reference_build.performance_chunk_rows).'),
   // Performance without labels: confidence-based estimation (CBPE) from calibrated scores
   estimatedConfusion: define('mlwatch_estimated_confusion_total', 'counter', ['model', 'class', 'outcome'],
-    'Binary classifiers with a calibrated reference: expected confusion counts (outcome tp, fp, fn, tn; class = the positive class) from each scored prediction\'s calibrated probability p: a predicted positive adds p to tp and 1 − p to fp, a predicted negative p to fn and 1 − p to tn. Summable across replicas.'),
+    'Classifiers with a calibrated reference: expected confusion counts (outcome tp, fp, fn, tn) from each scored prediction\'s calibrated probability p of the class: a prediction of the class adds p to tp and 1 − p to fp, any other p to fn and 1 − p to tn. Binary: class = the positive class; multiclass: every class, one-vs-rest (normalised p). Summable across replicas.'),
   estimatedPerformance: define('mlwatch_estimated_performance', 'gauge', ['model', 'metric'],
-    'Estimated accuracy, precision, recall, f1 (from the window\'s expected counts) and roc_auc (from its expected positives per score bin) over the drift window, before any label; absent below min_samples or where undefined.'),
+    'Estimated accuracy, precision, recall, f1 (from the window\'s expected counts; multiclass: accuracy and macro means over the classes) and roc_auc (binary, from its expected positives per score bin) over the drift window, before any label; absent below min_samples or where undefined.'),
   estimatedPerformanceLower: define('mlwatch_estimated_performance_lower', 'gauge', ['model', 'metric'],
     'The estimate minus 3 standard errors, SE = mlwatch_reference_performance_std × sqrt(chunk_rows / n) at the window\'s n predictions; absent without the reference\'s spread.'),
   estimatedPerformanceUpper: define('mlwatch_estimated_performance_upper', 'gauge', ['model', 'metric'],
@@ -148,6 +148,10 @@ const BASE_METRICS = {
     'Binary classifiers: 1 when the reference\'s isotonic calibration lowered the held-out expected calibration error and calibrated scores are used, 0 when the raw score is (or the reference has no calibration: built without label_column, or before it existed).'),
   calibrationError: define('mlwatch_calibration_error', 'gauge', ['model', 'method'],
     'Expected calibration error of the score on held-out reference folds (10 equal-width bins), method raw or isotonic; absent without a calibration in the reference.'),
+  classCalibrationInUse: define('mlwatch_class_calibration_in_use', 'gauge', ['model', 'class'],
+    'Multiclass classifiers with score_columns: 1 when the class\'s one-vs-rest isotonic calibration lowered its held-out expected calibration error and is used, 0 when its raw score is; absent without a per-class calibration in the reference.'),
+  classCalibrationError: define('mlwatch_class_calibration_error', 'gauge', ['model', 'class', 'method'],
+    'Expected calibration error of the class\'s score (one-vs-rest) on held-out reference folds, method raw or isotonic; absent without a per-class calibration in the reference.'),
 
   // Model-server integrations: KServe's inference logger and Open Inference Protocol pairs
   kserveCloudEvents: define('mlwatch_kserve_cloudevents_total', 'counter', ['model', 'type'],

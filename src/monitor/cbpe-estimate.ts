@@ -1,9 +1,11 @@
 // The window's performance estimate, read off a summed drift window: the four expected counts
 // the events added, and — for ROC AUC — the prediction's counts per fine bin with their expected
 // positives (count × calibrated p̂ of the bin, or, with the raw score, the bin's score sum from
-// its offsets). Off the hot path: at scrape, with buffers made once.
+// its offsets). A multiclass model's: its per-class counts (accuracy and macro precision,
+// recall, F1; no ROC AUC). Off the hot path: at scrape, with buffers made once.
 import { ESTIMATED_METRICS, estimatedConfusionMetrics, estimatedRocAuc, samplingBand, type EstimatedMetric } from '../stats/cbpe.js';
-import { E_FN, E_FP, E_TN, E_TP, type CbpeLayout } from './cbpe-layout.js';
+import { estimatedMulticlassMetrics } from '../stats/cbpe-multiclass.js';
+import { E_FN, E_FP, E_TN, E_TP, type BinaryCbpeLayout, type CbpeLayout, type MulticlassCbpeLayout } from './cbpe-layout.js';
 import type { ModelLayout, NumericSlot } from './layout.js';
 
 export interface WindowEstimate {
@@ -14,14 +16,24 @@ export interface WindowEstimate {
   band: Record<EstimatedMetric, number>;
 }
 
-export class CbpeEstimator {
+export interface WindowEstimator {
+  /** The estimate from a summed window array (the layout's window width). */
+  estimate(window: Float64Array): WindowEstimate;
+}
+
+/** The estimator of the layout's kind of CBPE. */
+export function windowEstimator(layout: ModelLayout, cbpe: CbpeLayout): WindowEstimator {
+  return cbpe.kind === 'binary' ? new CbpeEstimator(layout, cbpe) : new MulticlassCbpeEstimator(layout, cbpe);
+}
+
+export class CbpeEstimator implements WindowEstimator {
   private readonly positives: Float64Array;
   private readonly scratch: Float64Array;
   private readonly slot: NumericSlot;
 
   constructor(
     private readonly layout: ModelLayout,
-    private readonly cbpe: CbpeLayout,
+    private readonly cbpe: BinaryCbpeLayout,
   ) {
     this.slot = layout.prediction as NumericSlot;
     this.positives = new Float64Array(this.slot.binCount);
@@ -42,14 +54,32 @@ export class CbpeEstimator {
           : clip01(counts[b] > 0 ? (window[slot.offsetsAt + b] + counts[b] * slot.binLowerEdges[b]) / counts[b] : 0) * counts[b];
     }
     const value = { ...estimatedConfusionMetrics(expected), roc_auc: estimatedRocAuc(counts, this.positives, this.scratch) };
-    const performance = this.layout.reference.performance;
-    const band = {} as Record<EstimatedMetric, number>;
-    for (const metric of ESTIMATED_METRICS) {
-      const spread = performance?.spread[metric];
-      band[metric] = spread === undefined || performance === undefined ? Number.NaN : samplingBand(spread.std, performance.chunk_rows, n);
-    }
-    return { n, value, band };
+    return { n, value, band: bandsAt(this.layout, n) };
   }
+}
+
+/** Multiclass, one-vs-rest: accuracy and macro precision, recall, F1 from the window's per-class counts. */
+export class MulticlassCbpeEstimator implements WindowEstimator {
+  constructor(
+    private readonly layout: ModelLayout,
+    private readonly cbpe: MulticlassCbpeLayout,
+  ) {}
+
+  estimate(window: Float64Array): WindowEstimate {
+    const { n, accuracy, precision, recall, f1 } = estimatedMulticlassMetrics(window, this.cbpe.windowAt, this.cbpe.classes);
+    return { n, value: { accuracy, precision, recall, f1, roc_auc: Number.NaN }, band: bandsAt(this.layout, n) };
+  }
+}
+
+/** Per metric, ± 3 SE at n from the reference's chunk spread; NaN where it has none. */
+function bandsAt(layout: ModelLayout, n: number): Record<EstimatedMetric, number> {
+  const performance = layout.reference.performance;
+  const band = {} as Record<EstimatedMetric, number>;
+  for (const metric of ESTIMATED_METRICS) {
+    const spread = performance?.spread[metric];
+    band[metric] = spread === undefined || performance === undefined ? Number.NaN : samplingBand(spread.std, performance.chunk_rows, n);
+  }
+  return band;
 }
 
 function clip01(p: number): number {

@@ -6,6 +6,7 @@
 // no allocation, no strings.
 import { QUALITY_COUNTERS, type CategoricalSlot, type ModelLayout, type NumericSlot, type Slot } from './layout.js';
 import { EXPECTED_COUNTS, E_FN, E_TP } from './cbpe-layout.js';
+import { addOneVsRest } from '../stats/cbpe-multiclass.js';
 import type { CellKey } from './cell-index.js';
 import type { CellReader } from './cell-reader.js';
 import { DIVERGENCE_METHODS } from './divergence.js';
@@ -52,8 +53,8 @@ export class Cell implements CellReader {
   drift: DriftResult;
   /** A variant's prediction divergence from the default variant, per method (NaN until computed). */
   readonly divergence: Float64Array;
-  /** CBPE: expected TP, FP, FN, TN since start (cbpe-layout.ts order); zeros when CBPE is off. */
-  readonly expected: Float64Array = new Float64Array(EXPECTED_COUNTS);
+  /** CBPE: expected TP, FP, FN, TN since start (cbpe-layout.ts order; per class for multiclass); zeros when CBPE is off. */
+  readonly expected: Float64Array;
 
   constructor(
     readonly layout: ModelLayout,
@@ -75,6 +76,7 @@ export class Cell implements CellReader {
     this.window = new TimeWindow(drift.sub_windows, layout.windowWidth, (drift.window_seconds * 1000) / drift.sub_windows, shape.nowMs);
     this.drift = emptyDriftResult(layout);
     this.divergence = new Float64Array(DIVERGENCE_METHODS).fill(NaN);
+    this.expected = new Float64Array(layout.cbpe?.counts ?? EXPECTED_COUNTS);
   }
 
   // --- writes (the hot path) ---
@@ -155,6 +157,15 @@ export class Cell implements CellReader {
     if (windowAt < 0) return;
     window[windowAt + at] += p;
     window[windowAt + at + 1] += 1 - p;
+  }
+
+  /**
+   * Multiclass CBPE, one-vs-rest: `p` the event's normalised calibrated probabilities, `predicted`
+   * its class; cumulative and in the sub-window the event's bins went to.
+   */
+  addExpectedClasses(p: Float64Array, predicted: number, windowAt: number): void {
+    addOneVsRest(this.expected, 0, p, predicted);
+    addOneVsRest(this.window.target, windowAt, p, predicted);
   }
 
   /** A pair with the default variant: same class (null when either has none), |Δscore| (NaN when either has none). */

@@ -5,7 +5,7 @@ import { createBinLookup, type BinLookup } from '../stats/bin-lookup.js';
 import { binLowerEdges } from '../stats/bins.js';
 import { CATEGORICAL_METHODS, NUMERIC_METHODS, fineToCoarse } from '../stats/slot-scores.js';
 import type { FeatureConfig, ModelConfig, NoiseQuantile } from '../config/types.js';
-import { EXPECTED_COUNTS, buildCbpeLayout, type CbpeLayout } from './cbpe-layout.js';
+import { buildCbpeLayout, type CbpeLayout } from './cbpe-layout.js';
 import {
   OTHER_CATEGORY,
   type CategoricalSketch,
@@ -123,7 +123,7 @@ export interface ModelLayout {
   /** Classification: config class name → index; the last index (classes.length) is __other__. */
   classIndex: Map<string, number>;
   classNames: string[];
-  /** The label-free performance estimate (binary classifiers with a calibrated reference), else null. */
+  /** The label-free performance estimate (classifiers with a calibrated reference), else null. */
   cbpe: CbpeLayout | null;
   /** Per entry of a recorded sub-window (write layout), its position in a window sum (read layout). */
   windowReadOrder: Int32Array;
@@ -153,7 +153,7 @@ export function buildLayout(model: ModelConfig, reference: Reference): ModelLayo
   const windowReadOrder = placeWindowWrites(slots, cursor.bins + cursor.offsets);
   const classNames = [...model.classes, OTHER_CATEGORY];
   const classIndex = new Map(model.classes.map((name, i) => [name, i] as [string, number]));
-  // The estimate's four expected counts follow the bins and offsets in each window array.
+  // The estimate's expected counts (four, or four per class) follow the bins and offsets in each window array.
   const cbpe = buildCbpeLayout(model, reference, prediction.binCount, cursor.bins + cursor.offsets);
   const cumulativeOfBin = new Int32Array(cursor.bins);
   const lowerEdges = new Float64Array(cursor.bins);
@@ -161,7 +161,7 @@ export function buildLayout(model: ModelConfig, reference: Reference): ModelLayo
     for (let b = 0; b < slot.binCount; b++) cumulativeOfBin[slot.binOffset + b] = slot.cumulativeOffset + (slot.kind === 'numeric' ? slot.coarseOfFine[b] : b);
     if (slot.kind === 'numeric') lowerEdges.set(slot.binLowerEdges, slot.binOffset);
   }
-  const width = cursor.bins + cursor.offsets + (cbpe === null ? 0 : EXPECTED_COUNTS);
+  const width = cursor.bins + cursor.offsets + (cbpe === null ? 0 : cbpe.counts);
   // The estimate's counts after the bins sit at the same place in both layouts.
   const readOrder = new Int32Array(width);
   readOrder.set(windowReadOrder);

@@ -36,6 +36,11 @@ export class EventOutcome {
   expectedPositive = Number.NaN;
   /** CBPE: the score is at or above the decision threshold. */
   predictedPositive = false;
+  /** Multiclass CBPE: the predicted class the probabilities are for, -1 when the event has none. */
+  expectedClass = -1;
+  /** Multiclass CBPE: the normalised calibrated P(class) per class (empty when CBPE is off). */
+  readonly classProbabilities: Float64Array;
+  private readonly expectedWindowAt: number;
 
   /** Per slot, where its bin is in a cell's recorded sub-window (-1: not binned); set by place(). */
   private readonly windowAt: Int32Array;
@@ -53,6 +58,9 @@ export class EventOutcome {
     this.windowAt = new Int32Array(slots);
     this.cumulativeAt = new Int32Array(slots);
     this.delta = new Float64Array(slots);
+    const cbpe = layout.cbpe;
+    this.classProbabilities = new Float64Array(cbpe?.kind === 'multiclass' ? cbpe.classes : 0);
+    this.expectedWindowAt = cbpe?.windowAt ?? -1;
   }
 
   /** After the slots are resolved: each bin's positions, computed once for every cell of the event. */
@@ -114,6 +122,7 @@ export class EventOutcome {
     else if (this.latencyBucket === NON_FINITE_LATENCY) cell.countNonFiniteLatency();
     if (this.unknownFields > 0) cell.countUnknownFields(this.unknownFields);
     if (this.expectedPositive === this.expectedPositive) cell.addExpected(this.expectedPositive, this.predictedPositive);
+    else if (this.expectedClass >= 0) cell.addExpectedClasses(this.classProbabilities, this.expectedClass, this.expectedWindowAt);
   }
 
   /** Missing values, type errors, non-finite and out-of-range values of the event. */

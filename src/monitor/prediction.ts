@@ -1,7 +1,9 @@
 // The model output of one event, per task: a number, or { label?, score?, scores? }.
 // Regression and binary models bin a numeric value/score; classifiers also count the
 // predicted class. A bad prediction is a quality signal on the prediction, never a rejection.
-import type { CbpeLayout } from './cbpe-layout.js';
+import { lookupBin } from '../stats/bin-lookup.js';
+import { normaliseInPlace } from '../stats/cbpe-multiclass.js';
+import type { BinaryCbpeLayout, MulticlassCbpeLayout } from './cbpe-layout.js';
 import { BIN_MASK, Q_NON_FINITE, Q_OUT_OF_RANGE, Q_TYPE_ERRORS, type ModelLayout, type NumericSlot } from './layout.js';
 import { SLOT_MISSING, SLOT_NONE, type EventOutcome } from './outcome.js';
 import { isNonFiniteMarker, resolveCategorical, resolveNumeric } from './record.js';
@@ -12,11 +14,17 @@ export function resolvePrediction(layout: ModelLayout, outcome: EventOutcome, pr
   outcome.predictedClass = -1;
   outcome.predictionQuality = -1;
   outcome.expectedPositive = Number.NaN;
+  outcome.expectedClass = -1;
   const slot = layout.prediction;
   if (slot.kind === 'categorical') {
     const label = multiclassLabel(layout, prediction);
     resolveCategorical(outcome, slot, label);
     if (typeof label === 'string') resolveClass(layout, outcome, label);
+    const cbpe = layout.cbpe;
+    // Only a known predicted class with every class's score is estimated.
+    if (cbpe !== null && cbpe.kind === 'multiclass' && outcome.predictedClass < cbpe.classes && outcome.predictedClass >= 0 && isObject(prediction)) {
+      resolveClassProbabilities(layout, cbpe, outcome, prediction.scores);
+    }
     return;
   }
   if (layout.model.task === 'regression') {
@@ -44,7 +52,7 @@ function resolveBinary(layout: ModelLayout, outcome: EventOutcome, slot: Numeric
   // The score feeds prediction drift; a label alone still counts the class.
   if (score !== undefined) {
     resolveNumeric(outcome, slot, score);
-    if (layout.cbpe !== null && outcome.codes[slot.index] >= 0) resolveExpected(layout.cbpe, outcome, outcome.codes[slot.index] & BIN_MASK, score as number);
+    if (layout.cbpe?.kind === 'binary' && outcome.codes[slot.index] >= 0) resolveExpected(layout.cbpe, outcome, outcome.codes[slot.index] & BIN_MASK, score as number);
   } else outcome.codes[slot.index] = SLOT_NONE;
   if (typeof label === 'string') resolveClass(layout, outcome, label);
   else if (label !== undefined && label !== null) outcome.predictionQuality = Q_TYPE_ERRORS;
@@ -52,9 +60,28 @@ function resolveBinary(layout: ModelLayout, outcome: EventOutcome, slot: Numeric
 }
 
 /** CBPE: the calibrated probability by the score's fine bin (a lookup), else the raw score clipped to [0, 1]. */
-function resolveExpected(cbpe: CbpeLayout, outcome: EventOutcome, bin: number, score: number): void {
+function resolveExpected(cbpe: BinaryCbpeLayout, outcome: EventOutcome, bin: number, score: number): void {
   outcome.expectedPositive = cbpe.calibrated !== null ? cbpe.calibrated[bin] : score < 0 ? 0 : score > 1 ? 1 : score;
   outcome.predictedPositive = score >= cbpe.threshold;
+}
+
+/**
+ * Multiclass CBPE: per class the calibrated probability by its score's bin (a lookup), else the
+ * raw score clipped to [0, 1]; the vector normalised to sum to 1. Any class without a finite
+ * score, or probabilities that sum to 0, leave the event unestimated.
+ */
+function resolveClassProbabilities(layout: ModelLayout, cbpe: MulticlassCbpeLayout, outcome: EventOutcome, scores: unknown): void {
+  const byIndex = Array.isArray(scores);
+  if (!byIndex && !isObject(scores)) return;
+  const classes = layout.model.classes;
+  const p = outcome.classProbabilities;
+  for (let k = 0; k < cbpe.classes; k++) {
+    const s: unknown = byIndex ? (scores as unknown[])[k] : ownValue(scores as Json, classes[k]);
+    if (typeof s !== 'number' || s - s !== 0) return;
+    const calibrated = cbpe.calibrated[k];
+    p[k] = calibrated !== null ? calibrated[lookupBin(cbpe.lookups[k], s)] : s < 0 ? 0 : s > 1 ? 1 : s;
+  }
+  if (normaliseInPlace(p)) outcome.expectedClass = outcome.predictedClass;
 }
 
 function numericValue(prediction: unknown): unknown {

@@ -6,6 +6,7 @@
 import { basename } from 'node:path';
 import type { FeatureConfig, ModelConfig } from '../config/types.js';
 import { CategoryCounter } from './category-counter.js';
+import { ClassCalibrationTally } from './class-calibration-tally.js';
 import { ReferenceBuildError } from './errors.js';
 import { NumericAccumulator } from './numeric-accumulator.js';
 import { columnList, dataFormatOf, didYouMean, streamRows, type DataFormat, type RowStreamResult } from './rows.js';
@@ -65,13 +66,17 @@ export async function buildReferenceWithReport(options: BuildOptions): Promise<B
   const columns = [...features, prediction];
   const names = [...model.features.map((f) => f.name), predictionColumn];
   const passes = model.segments.length > 0 ? 3 : 2;
+  const classScores = classCalibrationTallyFor(model, format, na);
+  const scoreNames = classScores?.columnNames ?? [];
+  const read = [...names, ...scoreNames];
 
   const pass1 = await streamRows({
     path: dataPath,
     format,
-    columns: names,
+    columns: read,
     onRow: (values) => {
       for (let i = 0; i < columns.length; i++) columns[i].observe(values[i]);
+      classScores?.observe(values.slice(columns.length));
     },
     onMalformed: options.onMalformedRow,
     onBytes: (bytesRead, bytesTotal, rows) => options.onProgress?.({ pass: 1, passes, bytesRead, bytesTotal, rows }),
@@ -82,16 +87,18 @@ export async function buildReferenceWithReport(options: BuildOptions): Promise<B
     if (column instanceof NumericAccumulator) column.freeze(bins);
     else column.freeze();
   }
+  classScores?.freeze(bins, dataPath, pass1.rows);
 
   const labels = labelTallyFor(model, format, na, pass1.rows, prediction);
   const labelColumn = model.reference_build.label_column;
   const pass2 = await streamRows({
     path: dataPath,
     format,
-    columns: labels === null || labelColumn === undefined ? names : [...names, labelColumn],
+    columns: labels === null || labelColumn === undefined ? names : [...names, labelColumn, ...scoreNames],
     onRow: (values) => {
       for (let i = 0; i < columns.length; i++) columns[i].tally(values[i]);
-      labels?.add(decodedPrediction(model, prediction, values[columns.length - 1]), values[columns.length]);
+      const label = labels?.add(decodedPrediction(model, prediction, values[columns.length - 1]), values[columns.length]) ?? null;
+      if (label !== null && classScores !== null) classScores.add(values.slice(columns.length + 1), label);
     },
     onBytes: (bytesRead, bytesTotal, rows) => options.onProgress?.({ pass: 2, passes, bytesRead, bytesTotal, rows }),
   });
@@ -109,6 +116,7 @@ export async function buildReferenceWithReport(options: BuildOptions): Promise<B
     );
   }
   const calibration = labels?.calibration();
+  const classCalibration = labels === null ? undefined : classScores?.calibration();
   // Noise levels of every score, per window size: what stationary windows score (noise.ts),
   // for the whole reference's sketches and each segment value's, in one pool.
   const grid = noiseGrid();
@@ -142,6 +150,7 @@ export async function buildReferenceWithReport(options: BuildOptions): Promise<B
       noise: grid,
       ...(labels === null ? {} : { performance: labels.performance() }),
       ...(calibration === undefined ? {} : { calibration }),
+      ...(classCalibration === undefined ? {} : { class_calibration: classCalibration }),
     },
     skippedRows: pass1.malformed,
   };
@@ -193,6 +202,13 @@ function predictionColumnFor(model: ModelConfig, format: DataFormat, topCategori
     return new CategoryCounter(label, categoryDecoder(format, { allowed: new Set(model.classes), na }), { topCategories, domain: model.classes });
   }
   return new NumericAccumulator(label, numberDecoder(format, na));
+}
+
+/** Multiclass with score_columns and a label column: the per-class calibration's pass-1 and pass-2 tallies. */
+function classCalibrationTallyFor(model: ModelConfig, format: DataFormat, na: NaValues): ClassCalibrationTally | null {
+  const { score_columns: scoreColumns, label_column: labelColumn } = model.reference_build;
+  if (model.task !== 'multiclass_classification' || scoreColumns === undefined || labelColumn === undefined) return null;
+  return new ClassCalibrationTally(model, format, na, scoreColumns);
 }
 
 function labelTallyFor(model: ModelConfig, format: DataFormat, na: NaValues, rows: number, prediction: Column): PerformanceTally | null {

@@ -85,19 +85,22 @@ export class PerformanceTally {
     }
   }
 
-  /** One row: its decoded prediction (number, or class index for multiclass; null if missing/invalid) and raw label. */
-  add(prediction: number | null, rawLabel: unknown): void {
+  /**
+   * One row: its decoded prediction (number, or class index for multiclass; null if missing/invalid)
+   * and raw label. Returns the decoded label when the row counts (labelled), else null.
+   */
+  add(prediction: number | null, rawLabel: unknown): number | null {
     const label = this.decodeLabel(rawLabel);
     if (label === MISSING || label === INVALID || prediction === null) {
       this.unlabelled++;
-      return;
+      return null;
     }
     this.labelled++;
     const slot = Math.floor(this.random() * this.chunkSlots);
     if (this.model.task === 'regression') {
       addRegression(this.wholeSums, prediction, label);
       if (slot < this.chunkSums.length) addRegression(this.chunkSums[slot], prediction, label);
-      return;
+      return label;
     }
     this.addClassified(this.whole, prediction, label);
     if (slot < this.chunkTallies.length) this.addClassified(this.chunkTallies[slot], prediction, label);
@@ -108,6 +111,7 @@ export class PerformanceTally {
       fold.positives[bin] += label;
       addToEceTally(fold.raw, prediction, label, 1);
     }
+    return label;
   }
 
   performance(): ReferencePerformance {

@@ -4,6 +4,7 @@
 // minimum, within-bin offsets that fit their bins, atoms with their edges, one noise level per
 // window size). Returns problems by path. Sizes beyond what mlwatch reads are limits.ts's.
 import { previousDouble } from '../stats/float.js';
+import { classCalibrationProblems } from './class-calibration-structure.js';
 import { edgeBelowMinimum } from './edges.js';
 import { noiseGridProblems, sketchNoiseProblems } from './noise-structure.js';
 import { segmentsProblems } from './segment-structure.js';
@@ -58,6 +59,7 @@ export function referenceProblems(value: unknown): string[] {
     const ok = value as unknown as Reference;
     for (const line of segmentsProblems(value.segments, ok.features, ok.prediction, windows)) problems.addLine(line);
   }
+  for (const line of classCalibrationProblems(value.class_calibration)) problems.addLine(line);
   return problems.list;
 }
 

@@ -166,6 +166,8 @@ export interface Reference {
   performance?: ReferencePerformance;
   /** Binary classifiers with a label column: the isotonic calibration of the score (CBPE). */
   calibration?: ReferenceCalibration;
+  /** Multiclass classifiers with score_columns and a label column: each class's score calibrated one-vs-rest (CBPE). */
+  class_calibration?: ReferenceClassCalibration;
   /** sha256 (hex) of the canonical JSON of this object without the checksum field. */
   checksum: string;
 }
@@ -205,6 +207,34 @@ export interface ReferenceCalibration {
   raw_ece: number | null;
   calibrated_ece: number | null;
   /** The calibrated probability per fine bin of the prediction (length fine_edges.length + 1). */
+  map: number[];
+}
+
+/**
+ * Per class of a multiclass model (in the model's class order), its score's bins and its
+ * one-vs-rest isotonic calibration, kept only when it lowers that class's held-out ECE.
+ */
+export interface ReferenceClassCalibration {
+  method: 'isotonic';
+  folds: number;
+  /** Rows with a valid label and every class's score: what the maps were fitted on. */
+  rows: number;
+  classes: ClassScoreCalibration[];
+}
+
+export interface ClassScoreCalibration {
+  class: string;
+  /** The training data's column of this class's score (reference_build.score_columns). */
+  column: string;
+  /**
+   * Bin edges of the score (upper-inclusive, as every edge list here): the fine edges of the
+   * class's reference scores (about FINE_BINS equal-frequency quantiles, plus atoms).
+   */
+  edges: number[];
+  used: boolean;
+  raw_ece: number | null;
+  calibrated_ece: number | null;
+  /** The calibrated P(class) per score bin (length edges.length + 1). */
   map: number[];
 }
 

@@ -3,7 +3,8 @@
 // bins' counters, and label coverage — the
 // same formulas as src/stats/performance.ts, in PromQL, so one model's numbers agree whether
 // one sidecar or a fleet counted them; and the label-free estimate (CBPE) over the same range
-// from the expected confusion counts (accuracy, precision, recall, F1 of the positive class). Names take the metrics from definitions.ts.
+// from the expected confusion counts (accuracy, precision, recall, F1 of the positive class; for
+// multiclass, accuracy and the macro means one-vs-rest). Names take the metrics from definitions.ts.
 import { METRICS } from '../metrics/definitions.js';
 import { durationSeconds } from './duration.js';
 
@@ -94,19 +95,50 @@ function rocAucRule(w: string): RecordingRule {
 }
 
 /**
- * The expected counts summed over replicas and the positive class label (binary models have
- * one), then the metrics as ratios of sums: the same as the window estimate, over any range.
+ * The label-free estimate over the range from the expected counts summed over replicas. A
+ * binary model's counters carry one class (the positive one): accuracy (tp + tn) / n and the
+ * positive class's precision, recall, F1. A multiclass model's carry every class, one-vs-rest:
+ * accuracy Σ_k tp_k / Σ_k (tp_k + fp_k) (each prediction is one class's tp or fp, so the sum is
+ * n) and the macro means over the classes where each metric is defined. The number of classes
+ * a model's counters carry tells the two apart, so neither formula sees the other's counts.
  */
 function estimatedRules(w: string): RecordingRule[] {
+  const perClass = `model_class_outcome:${bare(METRICS.estimatedConfusion.name)}:increase${w}`;
   const counts = `model_outcome:${bare(METRICS.estimatedConfusion.name)}:increase${w}`;
+  const classes = `count by (model) (${perClass}{outcome="tp"})`;
   const o = (outcome: string) => `sum by (model) (${counts}{outcome="${outcome}"})`;
+  const k = (outcome: string) => `${perClass}{outcome="${outcome}"}`;
+  // Per class, the outcome label dropped so the classes' counts meet one to one.
+  const perClassRatio = (numerator: string, denominator: string) =>
+    [`  avg by (model) (`, `    ${numerator}`, `    / ignoring (outcome) ((${denominator}) > 0)`, `  )`].join('\n');
+  const multiclass = (expr: string) => [`or`, `(`, expr, `  and on (model) (${classes} > 1)`, `)`];
   const metric = (name: string) => `model:mlwatch_estimated_performance_${name}:ratio${w}`;
   return [
-    { record: counts, expr: `sum by (model, outcome) (increase(${METRICS.estimatedConfusion.name}[${w}]))` },
-    { record: metric('accuracy'), expr: `(${o('tp')} + ${o('tn')})\n/ (sum by (model) (${counts}) > 0)` },
-    { record: metric('precision'), expr: `${o('tp')}\n/ ((${o('tp')} + ${o('fp')}) > 0)` },
-    { record: metric('recall'), expr: `${o('tp')}\n/ ((${o('tp')} + ${o('fn')}) > 0)` },
-    { record: metric('f1'), expr: `2 * ${o('tp')}\n/ ((2 * ${o('tp')} + ${o('fp')} + ${o('fn')}) > 0)` },
+    { record: perClass, expr: `sum by (model, class, outcome) (increase(${METRICS.estimatedConfusion.name}[${w}]))` },
+    { record: counts, expr: `sum by (model, outcome) (${perClass})\nunless on (model) (${classes} > 1)` },
+    {
+      record: metric('accuracy'),
+      expr: [
+        `(${o('tp')} + ${o('tn')})`,
+        `/ (sum by (model) (${counts}) > 0)`,
+        ...multiclass(`  sum by (model) (${k('tp')})\n  / (sum by (model) (${perClass}{outcome=~"tp|fp"}) > 0)`),
+      ].join('\n'),
+    },
+    {
+      record: metric('precision'),
+      expr: [`${o('tp')}\n/ ((${o('tp')} + ${o('fp')}) > 0)`, ...multiclass(perClassRatio(k('tp'), `${k('tp')} + ignoring (outcome) ${k('fp')}`))].join('\n'),
+    },
+    {
+      record: metric('recall'),
+      expr: [`${o('tp')}\n/ ((${o('tp')} + ${o('fn')}) > 0)`, ...multiclass(perClassRatio(k('tp'), `${k('tp')} + ignoring (outcome) ${k('fn')}`))].join('\n'),
+    },
+    {
+      record: metric('f1'),
+      expr: [
+        `2 * ${o('tp')}\n/ ((2 * ${o('tp')} + ${o('fp')} + ${o('fn')}) > 0)`,
+        ...multiclass(perClassRatio(`2 * ${k('tp')}`, `2 * ${k('tp')} + ignoring (outcome) ${k('fp')} + ignoring (outcome) ${k('fn')}`)),
+      ].join('\n'),
+    },
   ];
 }
 
@@ -122,7 +154,8 @@ export function renderPerformanceRules(options: PerformanceRulesOptions): string
     `#   mlwatch rules performance --window ${options.window} --out alert-rules/performance.rules.yml`,
     '# Realised performance over the last window from the joined labels of every replica: accuracy,',
     '# MAE, RMSE, R², ROC AUC and label coverage (README, "5. Send labels"); and the label-free estimate',
-    '# over the same window from the expected confusion counts: accuracy, precision, recall, F1.',
+    '# over the same window from the expected confusion counts: accuracy, precision, recall, F1 (binary: the',
+    '# positive class; multiclass: accuracy and macro means over the classes, one-vs-rest).',
     'groups:',
     '  - name: mlwatch-performance',
     '    rules:',

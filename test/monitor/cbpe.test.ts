@@ -13,7 +13,7 @@ import { Prng } from '../../src/demo/prng.js';
 import { DEFAULT_SCHEDULE } from '../../src/demo/schedule.js';
 import { CSV_COLUMNS, csvLine, trainingRows } from '../../src/demo/training-data.js';
 import { TrafficGenerator } from '../../src/demo/traffic.js';
-import { CbpeEstimator } from '../../src/monitor/cbpe-estimate.js';
+import { windowEstimator } from '../../src/monitor/cbpe-estimate.js';
 import { E_FN, E_FP, E_TN, E_TP } from '../../src/monitor/cbpe-layout.js';
 import { Fleet } from '../../src/monitor/fleet.js';
 import { buildReference } from '../../src/reference/build.js';
@@ -83,7 +83,7 @@ describe('CBPE on the hot path', () => {
 
       const window = new Float64Array(layout.windowWidth);
       whole.sumWindowInto(window);
-      const estimate = new CbpeEstimator(layout, layout.cbpe!).estimate(window);
+      const estimate = windowEstimator(layout, layout.cbpe!).estimate(window);
       const n = perEvent.length;
       expect(estimate.n).toBeCloseTo(n, 8);
       expect(estimate.value.accuracy).toBeCloseTo((exact[E_TP] + exact[E_TN]) / n, 10);
@@ -115,7 +115,7 @@ describe('CBPE on the hot path', () => {
       const fleet = new Fleet(config, new Map([[model.name, reference]]), () => now);
       const monitor = fleet.models[0].monitor;
       const layout = monitor.layout;
-      const estimator = new CbpeEstimator(layout, layout.cbpe!);
+      const estimator = windowEstimator(layout, layout.cbpe!);
       const window = new Float64Array(layout.windowWidth);
       const labels = new Prng(7);
       const errors: number[] = [];

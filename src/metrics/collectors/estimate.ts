@@ -1,8 +1,8 @@
 // Performance without labels (CBPE): the expected confusion counters of every scope (model,
-// variant, segment value), read from the cells, and the model's estimate over its drift window
+// variant, segment value; per class, one-vs-rest, for multiclass), read from the cells, and the model's estimate over its drift window
 // with the ±3 SE band, computed at scrape from the summed window (buffers made once).
-import { CbpeEstimator } from '../../monitor/cbpe-estimate.js';
-import { EXPECTED_OUTCOMES } from '../../monitor/cbpe-layout.js';
+import { windowEstimator, type WindowEstimator } from '../../monitor/cbpe-estimate.js';
+import { EXPECTED_COUNTS, EXPECTED_OUTCOMES, type CbpeLayout } from '../../monitor/cbpe-layout.js';
 import type { CellReader } from '../../monitor/cell-reader.js';
 import type { Fleet } from '../../monitor/fleet.js';
 import { ESTIMATED_METRICS } from '../../stats/cbpe.js';
@@ -19,7 +19,7 @@ interface CounterBinding {
 
 interface WindowBinding {
   reader: CellReader;
-  estimator: CbpeEstimator;
+  estimator: WindowEstimator;
   window: Float64Array;
   minSamples: number;
   model: string;
@@ -44,16 +44,18 @@ export class EstimateCollector implements Collector {
       const { layout } = scope.model.monitor;
       const family = this.scoped.get(scope.kind, 'estimatedConfusion');
       if (layout.cbpe === null || family === null) continue;
-      const samples = EXPECTED_OUTCOMES.map((outcome, k) => {
-        const sample = { labels: { ...scope.labels, class: layout.model.classes[1], outcome }, value: 0 };
-        this.counters.push({ sample, reader: scope.reader, outcome: k });
-        return sample;
-      });
+      const samples = estimatedClasses(layout.model.classes, layout.cbpe).flatMap(({ name, at }) =>
+        EXPECTED_OUTCOMES.map((outcome, k) => {
+          const sample = { labels: { ...scope.labels, class: name, outcome }, value: 0 };
+          this.counters.push({ sample, reader: scope.reader, outcome: at + k });
+          return sample;
+        }),
+      );
       this.published.add(family, scope, samples);
       if (scope.kind === 'model') {
         this.windows.push({
           reader: scope.reader,
-          estimator: new CbpeEstimator(layout, layout.cbpe),
+          estimator: windowEstimator(layout, layout.cbpe),
           window: new Float64Array(layout.windowWidth),
           minSamples: layout.model.drift.min_samples,
           model: layout.model.name,
@@ -83,4 +85,10 @@ export class EstimateCollector implements Collector {
       }
     }
   }
+}
+
+/** The classes the counters are labelled with, and where each one's counts start: a binary model's positive class; every class of a multiclass one. */
+function estimatedClasses(classes: readonly string[], cbpe: CbpeLayout): { name: string; at: number }[] {
+  if (cbpe.kind === 'binary') return [{ name: classes[1], at: 0 }];
+  return classes.map((name, k) => ({ name, at: k * EXPECTED_COUNTS }));
 }

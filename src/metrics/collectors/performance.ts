@@ -1,5 +1,6 @@
 // Performance at training, fixed at start-up from each model's reference: its metrics on the
-// labelled rows, their spread over reference chunks, and whether the score's calibration is used.
+// labelled rows, their spread over reference chunks, and whether the score's calibration is used
+// (per class for a multiclass model with score_columns).
 import type { Fleet } from '../../monitor/fleet.js';
 import type { Reference } from '../../reference/types.js';
 import { METRICS } from '../definitions.js';
@@ -15,6 +16,8 @@ export class PerformanceCollector implements Collector {
     referencePerformanceChunkRows: METRICS.referencePerformanceChunkRows,
     calibrationInUse: METRICS.calibrationInUse,
     calibrationError: METRICS.calibrationError,
+    classCalibrationInUse: METRICS.classCalibrationInUse,
+    classCalibrationError: METRICS.classCalibrationError,
   });
   readonly families = Object.values(this.f);
 
@@ -28,6 +31,12 @@ export class PerformanceCollector implements Collector {
     if (calibration !== undefined) {
       for (const [method, value] of [['raw', calibration.raw_ece], ['isotonic', calibration.calibrated_ece]] as const) {
         if (value !== null) this.f.calibrationError.samples.push({ labels: { model, method }, value });
+      }
+    }
+    for (const c of reference.class_calibration?.classes ?? []) {
+      this.f.classCalibrationInUse.samples.push({ labels: { model, class: c.class }, value: c.used ? 1 : 0 });
+      for (const [method, value] of [['raw', c.raw_ece], ['isotonic', c.calibrated_ece]] as const) {
+        if (value !== null) this.f.classCalibrationError.samples.push({ labels: { model, class: c.class, method }, value });
       }
     }
     if (performance === undefined) return;
