@@ -152,7 +152,8 @@ export class Cell implements CellReader {
     const at = predictedPositive ? E_TP : E_FN;
     this.expected[at] += p;
     this.expected[at + 1] += 1 - p;
-    const window = this.window.current;
+    // The sub-window the event's bins went to (window_time event may aim elsewhere, or nowhere).
+    const window = this.window.target;
     const windowAt = this.layout.cbpe?.windowAt ?? -1;
     if (windowAt < 0) return;
     window[windowAt + at] += p;

@@ -108,6 +108,36 @@ describe('CBPE on the hot path', () => {
     });
   });
 
+  it('window_time event: an event older than the window adds to the cumulative counts only; an earlier sub-window keeps its own', async () => {
+    await withTempDir(async (dir) => {
+      const { model, reference, config } = await labelledSetup(dir);
+      config.models[0].drift = { ...config.models[0].drift, window_time: 'event' };
+      const now = Date.parse('2026-12-01T10:00:00Z');
+      const fleet = new Fleet(config, new Map([[model.name, reference]]), () => now);
+      const monitor = fleet.models[0].monitor;
+      const layout = monitor.layout;
+      const subWindowMs = (model.drift.window_seconds * 1000) / model.drift.sub_windows;
+      const prng = new Prng(8);
+      // A quarter far older than the window, a quarter one sub-window back, the rest now.
+      for (let i = 0; i < 400; i++) {
+        const features = sampleApplication(prng);
+        const at = i % 4 === 0 ? now - 10 * model.drift.window_seconds * 1000 : i % 4 === 1 ? now - subWindowMs : now;
+        expect(monitor.record({ timestamp: at / 1000, features, prediction: { score: approvalScore(features) } })).toBeNull();
+      }
+      const whole = monitor.state.model;
+      const cumulative = whole.expectedCount(E_TP) + whole.expectedCount(E_FP) + whole.expectedCount(E_FN) + whole.expectedCount(E_TN);
+      expect(cumulative).toBeCloseTo(400, 8);
+      const window = new Float64Array(layout.windowWidth);
+      whole.sumWindowInto(window);
+      expect(windowEstimator(layout, layout.cbpe!).estimate(window).n).toBeCloseTo(300, 8);
+      // The earlier sub-window holds its 100 events' counts, as it holds their bins.
+      const cell = monitor.state.defaultCell;
+      const earlier = cell.window.subWindowFor(cell.window.currentBucket - 1)!;
+      const at = layout.cbpe!.windowAt;
+      expect(earlier[at + E_TP] + earlier[at + E_FP] + earlier[at + E_FN] + earlier[at + E_TN]).toBeCloseTo(100, 8);
+    });
+  });
+
   it('tracks the realised accuracy under covariate shift before any label: 48 windows of 500 predictions', async () => {
     await withTempDir(async (dir) => {
       const { model, reference, config } = await labelledSetup(dir);
