@@ -107,6 +107,9 @@ describe('multiclass CBPE on a scrape', () => {
       expect(text).toContain('mlwatch_performance'); // the rest of the model is monitored as before
       const warnings = modelWarnings(config.models[0], 0, older as Reference).filter((w) => w.includes('label_column'));
       expect(warnings).toEqual([expect.stringContaining('no per-class calibration of score_columns (the estimated performance is off)')]);
+      // score_columns without a label column: nothing to calibrate on, said so.
+      const unlabelled = { ...config.models[0], reference_build: { ...config.models[0].reference_build, label_column: undefined } };
+      expect(modelWarnings(unlabelled, 0, older as Reference)).toContainEqual(expect.stringMatching(/^models\[0\]\.reference_build\.score_columns: has no effect without reference_build\.label_column/));
     });
   });
 
