@@ -23,11 +23,13 @@ interface Answer {
   body: { accepted: number; joined: number; pending: number; rejected: number; errors: { index: number; message: string }[] };
 }
 
-async function post(server: ServeProcess, endpoint: 'predictions' | 'labels', items: unknown[]): Promise<Answer> {
+/** A JSON array of `items`, or NDJSON when `items` is a string (lines as written). */
+async function post(server: ServeProcess, endpoint: 'predictions' | 'labels', items: unknown[] | string): Promise<Answer> {
+  const ndjson = typeof items === 'string';
   const response = await fetch(`http://${server.ingest}/v1/models/shop/${endpoint}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(items),
+    headers: { 'content-type': ndjson ? 'application/x-ndjson' : 'application/json' },
+    body: ndjson ? items : JSON.stringify(items),
   });
   return { status: response.status, body: (await response.json()) as Answer['body'] };
 }
@@ -126,7 +128,8 @@ describe.skipIf(!redisGate.available)('two mlwatch processes joining labels thro
     await Promise.all([a.waitForOutput('label store (Redis) reachable again', 15_000), b.waitForOutput('label store (Redis) reachable again', 15_000)]);
     // The predictions made while Redis was away waited in A's outbox: their labels join now.
     await until(async () => sumOf(await scrape(a), 'mlwatch_label_store_pending') >= 3, 5_000, 'the outbox to drain into Redis');
-    const back = await post(b, 'labels', [{ id: 'd-1', label: 'yes' }, { id: 'd-2', label: 'no' }]);
+    // NDJSON: the first line is read from its bytes, the second (an escape in its id) parsed; both queue for one pipeline, in order.
+    const back = await post(b, 'labels', '{"id":"d-1","label":"yes"}\n{"id":"d\\u002d2","label":"no"}\n');
     expect(back).toEqual({ status: 200, body: { accepted: 2, joined: 2, pending: 0, rejected: 0, errors: [] } });
     expect(await fleetSum([a, b], 'mlwatch_labels_joined_total')).toBe(4);
 
