@@ -116,6 +116,7 @@ export async function buildReferenceWithReport(options: BuildOptions): Promise<B
     );
   }
   const calibration = labels?.calibration();
+  const errorMap = labels?.errorMap();
   const classCalibration = labels === null ? undefined : classScores?.calibration();
   // Noise levels of every score, per window size: what stationary windows score (noise.ts),
   // for the whole reference's sketches and each segment value's, in one pool.
@@ -151,6 +152,7 @@ export async function buildReferenceWithReport(options: BuildOptions): Promise<B
       ...(labels === null ? {} : { performance: labels.performance() }),
       ...(calibration === undefined ? {} : { calibration }),
       ...(classCalibration === undefined ? {} : { class_calibration: classCalibration }),
+      ...(errorMap === undefined ? {} : { error_map: errorMap }),
     },
     skippedRows: pass1.malformed,
   };

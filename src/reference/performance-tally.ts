@@ -24,7 +24,8 @@ import {
 } from '../stats/performance.js';
 import type { DataFormat } from './rows.js';
 import { seededRandom } from './seeded-random.js';
-import type { MetricSpread, ReferenceCalibration, ReferencePerformance } from './types.js';
+import { ERROR_MAP_PRIOR_ROWS, shrunkBinMeans } from '../stats/error-map.js';
+import type { MetricSpread, ReferenceCalibration, ReferenceErrorMap, ReferencePerformance } from './types.js';
 import { INVALID, MISSING, categoryDecoder, numberDecoder, type Decoded, type NaValues } from './values.js';
 
 /** At most this many chunks are measured (the rest of the rows still count in the overall metrics). */
@@ -55,6 +56,10 @@ export class PerformanceTally {
   private readonly chunkSums: RegressionSums[] = [];
   private readonly folds: CalibrationFold[] = [];
   private readonly chunkSlots: number;
+  /** Regression: per fine bin of the prediction, labelled rows and their Σ|e| and Σe² (the error map). */
+  private readonly binRows: Float64Array;
+  private readonly binAbsolute: Float64Array;
+  private readonly binSquared: Float64Array;
 
   /**
    * `rows` (all rows of the file) sets the number of chunks, floor(rows / chunk_rows), before
@@ -73,6 +78,10 @@ export class PerformanceTally {
     this.chunkSlots = Math.max(1, Math.floor(rows / chunkRows));
     const chunks = Math.min(MAX_PERFORMANCE_CHUNKS, this.chunkSlots);
     this.whole = this.emptyClassifierTally();
+    const errorBins = model.task === 'regression' ? fineEdges.length + 1 : 0;
+    this.binRows = new Float64Array(errorBins);
+    this.binAbsolute = new Float64Array(errorBins);
+    this.binSquared = new Float64Array(errorBins);
     for (let c = 0; c < chunks; c++) {
       if (model.task === 'regression') this.chunkSums.push(emptyRegressionSums());
       else this.chunkTallies.push(this.emptyClassifierTally());
@@ -100,6 +109,11 @@ export class PerformanceTally {
     if (this.model.task === 'regression') {
       addRegression(this.wholeSums, prediction, label);
       if (slot < this.chunkSums.length) addRegression(this.chunkSums[slot], prediction, label);
+      const bin = binIndex(this.fineEdges, prediction);
+      const error = prediction - label;
+      this.binRows[bin]++;
+      this.binAbsolute[bin] += Math.abs(error);
+      this.binSquared[bin] += error * error;
       return label;
     }
     this.addClassified(this.whole, prediction, label);
@@ -153,6 +167,18 @@ export class PerformanceTally {
       raw_ece: finite(decision.rawEce),
       calibrated_ece: finite(decision.calibratedEce),
       map: Array.from(decision.map, (v) => (Number.isFinite(v) ? v : 0)),
+    };
+  }
+
+  /** Regressions only: the expected |e| and e² per fine bin of the prediction. */
+  errorMap(): ReferenceErrorMap | undefined {
+    if (this.model.task !== 'regression' || this.binRows.length === 0 || this.labelled === 0) return undefined;
+    return {
+      method: 'binned_residuals',
+      prior_rows: ERROR_MAP_PRIOR_ROWS,
+      rows: Array.from(this.binRows),
+      absolute: Array.from(shrunkBinMeans(this.binRows, this.binAbsolute, ERROR_MAP_PRIOR_ROWS)),
+      squared: Array.from(shrunkBinMeans(this.binRows, this.binSquared, ERROR_MAP_PRIOR_ROWS)),
     };
   }
 

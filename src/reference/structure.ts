@@ -5,6 +5,7 @@
 // window size). Returns problems by path. Sizes beyond what mlwatch reads are limits.ts's.
 import { previousDouble } from '../stats/float.js';
 import { classCalibrationProblems } from './class-calibration-structure.js';
+import { errorMapProblems } from './error-map-structure.js';
 import { edgeBelowMinimum } from './edges.js';
 import { noiseGridProblems, sketchNoiseProblems } from './noise-structure.js';
 import { segmentsProblems } from './segment-structure.js';
@@ -60,6 +61,7 @@ export function referenceProblems(value: unknown): string[] {
     for (const line of segmentsProblems(value.segments, ok.features, ok.prediction, windows)) problems.addLine(line);
   }
   for (const line of classCalibrationProblems(value.class_calibration)) problems.addLine(line);
+  for (const line of errorMapProblems(value.error_map, value.prediction)) problems.addLine(line);
   return problems.list;
 }
 

@@ -168,6 +168,8 @@ export interface Reference {
   calibration?: ReferenceCalibration;
   /** Multiclass classifiers with score_columns and a label column: each class's score calibrated one-vs-rest (CBPE). */
   class_calibration?: ReferenceClassCalibration;
+  /** Regressions with a label column: the expected error per fine bin of the prediction (label-free MAE and RMSE). */
+  error_map?: ReferenceErrorMap;
   /** sha256 (hex) of the canonical JSON of this object without the checksum field. */
   checksum: string;
 }
@@ -197,6 +199,20 @@ export interface ReferencePerformance {
   chunks: number;
   /** Per metric; absent with fewer than two chunks. */
   spread: Record<string, MetricSpread>;
+}
+
+/**
+ * A regression's residuals per fine bin of the prediction (stats/error-map.ts): the mean |e| and
+ * e² of the labelled rows whose prediction fell in the bin, each shrunk toward the whole
+ * reference's mean by `prior_rows` pseudo-rows (a sparse bin leans on the global mean).
+ */
+export interface ReferenceErrorMap {
+  method: 'binned_residuals';
+  prior_rows: number;
+  /** Per fine bin (length fine_edges.length + 1): labelled rows, expected |e|, expected e². */
+  rows: number[];
+  absolute: number[];
+  squared: number[];
 }
 
 export interface ReferenceCalibration {
