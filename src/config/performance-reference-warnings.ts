@@ -1,6 +1,6 @@
 // A label column configured, but the loaded reference has no performance (or, for a binary
 // classifier, no calibration; for a multiclass one with score_columns, no per-class
-// calibration): it was built before label_column was set, or by an mlwatch without it. The
+// calibration; for a regression, no error map): it was built before label_column was set, or by an mlwatch without it. The
 // reference still loads; the reference performance gauges are absent and the confidence-based
 // estimate is off (mlwatch_calibration_in_use = 0). And score_columns without a label column:
 // the per-class calibration needs labels, so the estimate stays off.
@@ -24,6 +24,7 @@ export function performanceReferenceWarnings(model: ModelConfig, reference: Refe
   if (model.task === 'multiclass_classification' && model.reference_build.score_columns !== undefined && reference.class_calibration === undefined) {
     missing.push('no per-class calibration of score_columns (the estimated performance is off)');
   }
+  if (model.task === 'regression' && reference.error_map === undefined) missing.push('no error map (the estimated MAE and RMSE are off)');
   if (missing.length === 0) return [];
   return [
     problem(

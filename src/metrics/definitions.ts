@@ -136,8 +136,14 @@ const BASE_METRICS = {
   // Performance without labels: confidence-based estimation (CBPE) from calibrated scores
   estimatedConfusion: define('mlwatch_estimated_confusion_total', 'counter', ['model', 'class', 'outcome'],
     'Classifiers with a calibrated reference: expected confusion counts (outcome tp, fp, fn, tn) from each scored prediction\'s calibrated probability p of the class: a prediction of the class adds p to tp and 1 − p to fp, any other p to fn and 1 − p to tn. Binary: class = the positive class; multiclass: every class, one-vs-rest (normalised p). Summable across replicas.'),
+  estimatedRegressionPredictions: define('mlwatch_estimated_regression_predictions_total', 'counter', ['model'],
+    'Regressions with an error map in the reference: predictions with a value whose expected error was added (the label-free MAE\'s n).'),
+  estimatedAbsError: define('mlwatch_estimated_abs_error_total', 'counter', ['model'],
+    'Σ over those predictions of the reference\'s mean |prediction − label| at the prediction\'s fine bin (estimated MAE = this / mlwatch_estimated_regression_predictions_total). Summable across replicas.'),
+  estimatedSquaredError: define('mlwatch_estimated_squared_error_total', 'counter', ['model'],
+    'Σ over those predictions of the reference\'s mean (prediction − label)² at the prediction\'s fine bin (estimated RMSE = √(this / mlwatch_estimated_regression_predictions_total)).'),
   estimatedPerformance: define('mlwatch_estimated_performance', 'gauge', ['model', 'metric'],
-    'Estimated accuracy, precision, recall, f1 (from the window\'s expected counts; multiclass: accuracy and macro means over the classes) and roc_auc (binary, from its expected positives per score bin) over the drift window, before any label; absent below min_samples or where undefined.'),
+    'Estimated accuracy, precision, recall, f1 (from the window\'s expected counts; multiclass: accuracy and macro means over the classes) and roc_auc (binary, from its expected positives per score bin), or mae and rmse (regression, from the reference\'s expected error per prediction bin), over the drift window, before any label; absent below min_samples or where undefined.'),
   estimatedPerformanceLower: define('mlwatch_estimated_performance_lower', 'gauge', ['model', 'metric'],
     'The estimate minus 3 standard errors, SE = mlwatch_reference_performance_std × sqrt(chunk_rows / n) at the window\'s n predictions; absent without the reference\'s spread.'),
   estimatedPerformanceUpper: define('mlwatch_estimated_performance_upper', 'gauge', ['model', 'metric'],
@@ -285,7 +291,7 @@ export const VARIANT_METRIC_KEYS = [
   'predictionValue', 'predictedClass',
   'featureDrift', 'featureDriftWindowSamples', 'featureDriftNoise', 'featureDrifted',
   'predictionDrift', 'predictionDriftWindowSamples', 'predictionDriftNoise', 'predictionDrifted', 'driftedFeaturesRatio',
-  'estimatedConfusion',
+  'estimatedConfusion', 'estimatedRegressionPredictions', 'estimatedAbsError', 'estimatedSquaredError',
   ...PERFORMANCE_KEYS,
 ] as const satisfies readonly BaseKey[];
 export const SEGMENT_METRIC_KEYS = [
@@ -295,7 +301,7 @@ export const SEGMENT_METRIC_KEYS = [
   'featureValue', 'featureCategory', 'predictionValue', 'predictedClass',
   'featureDrift', 'featureDriftWindowSamples', 'featureDriftNoise', 'featureDrifted',
   'predictionDrift', 'predictionDriftWindowSamples', 'predictionDriftNoise', 'predictionDrifted', 'driftedFeaturesRatio',
-  'estimatedConfusion',
+  'estimatedConfusion', 'estimatedRegressionPredictions', 'estimatedAbsError', 'estimatedSquaredError',
   ...PERFORMANCE_KEYS,
 ] as const satisfies readonly BaseKey[];
 

@@ -2,10 +2,24 @@
 // the events added, and — for ROC AUC — the prediction's counts per fine bin with their expected
 // positives (count × calibrated p̂ of the bin, or, with the raw score, the bin's score sum from
 // its offsets). A multiclass model's: its per-class counts (accuracy and macro precision,
-// recall, F1; no ROC AUC). Off the hot path: at scrape, with buffers made once.
+// recall, F1; no ROC AUC). A regression's: MAE and RMSE from its predictions' expected |e| and
+// e². Off the hot path: at scrape, with buffers made once.
 import { ESTIMATED_METRICS, estimatedConfusionMetrics, estimatedRocAuc, samplingBand, type EstimatedMetric } from '../stats/cbpe.js';
 import { estimatedMulticlassMetrics } from '../stats/cbpe-multiclass.js';
-import { E_FN, E_FP, E_TN, E_TP, type BinaryCbpeLayout, type CbpeLayout, type MulticlassCbpeLayout } from './cbpe-layout.js';
+import { expectedError } from '../stats/error-map.js';
+import {
+  E_FN,
+  E_FP,
+  E_TN,
+  E_TP,
+  R_ABSOLUTE,
+  R_PREDICTIONS,
+  R_SQUARED,
+  type BinaryCbpeLayout,
+  type CbpeLayout,
+  type MulticlassCbpeLayout,
+  type RegressionErrorLayout,
+} from './cbpe-layout.js';
 import type { ModelLayout, NumericSlot } from './layout.js';
 
 export interface WindowEstimate {
@@ -23,7 +37,9 @@ export interface WindowEstimator {
 
 /** The estimator of the layout's kind of CBPE. */
 export function windowEstimator(layout: ModelLayout, cbpe: CbpeLayout): WindowEstimator {
-  return cbpe.kind === 'binary' ? new CbpeEstimator(layout, cbpe) : new MulticlassCbpeEstimator(layout, cbpe);
+  if (cbpe.kind === 'binary') return new CbpeEstimator(layout, cbpe);
+  if (cbpe.kind === 'multiclass') return new MulticlassCbpeEstimator(layout, cbpe);
+  return new RegressionErrorEstimator(layout, cbpe);
 }
 
 export class CbpeEstimator implements WindowEstimator {
@@ -53,7 +69,7 @@ export class CbpeEstimator implements WindowEstimator {
           ? counts[b] * this.cbpe.calibrated[b]
           : clip01(counts[b] > 0 ? (window[slot.offsetsAt + b] + counts[b] * slot.binLowerEdges[b]) / counts[b] : 0) * counts[b];
     }
-    const value = { ...estimatedConfusionMetrics(expected), roc_auc: estimatedRocAuc(counts, this.positives, this.scratch) };
+    const value = { ...estimatedConfusionMetrics(expected), roc_auc: estimatedRocAuc(counts, this.positives, this.scratch), mae: Number.NaN, rmse: Number.NaN };
     return { n, value, band: bandsAt(this.layout, n) };
   }
 }
@@ -67,7 +83,23 @@ export class MulticlassCbpeEstimator implements WindowEstimator {
 
   estimate(window: Float64Array): WindowEstimate {
     const { n, accuracy, precision, recall, f1 } = estimatedMulticlassMetrics(window, this.cbpe.windowAt, this.cbpe.classes);
-    return { n, value: { accuracy, precision, recall, f1, roc_auc: Number.NaN }, band: bandsAt(this.layout, n) };
+    return { n, value: { accuracy, precision, recall, f1, roc_auc: Number.NaN, mae: Number.NaN, rmse: Number.NaN }, band: bandsAt(this.layout, n) };
+  }
+}
+
+/** Regression: MAE and RMSE from the window's predictions' expected |e| and e² (the reference's error map). */
+export class RegressionErrorEstimator implements WindowEstimator {
+  constructor(
+    private readonly layout: ModelLayout,
+    private readonly cbpe: RegressionErrorLayout,
+  ) {}
+
+  estimate(window: Float64Array): WindowEstimate {
+    const at = this.cbpe.windowAt;
+    const n = window[at + R_PREDICTIONS];
+    const { mae, rmse } = expectedError(n, window[at + R_ABSOLUTE], window[at + R_SQUARED]);
+    const none = Number.NaN;
+    return { n, value: { accuracy: none, precision: none, recall: none, f1: none, roc_auc: none, mae, rmse }, band: bandsAt(this.layout, n) };
   }
 }
 

@@ -2,7 +2,8 @@
 // and writes its window counts; fixed at start-up from the reference's calibration, so an
 // event only looks its probability up by a score bin. Binary classifiers: one probability,
 // by the prediction's fine bin. Multiclass: one per class, by that class's score bin, with
-// four counts per class (one-vs-rest).
+// four counts per class (one-vs-rest). Regression: the expected |e| and e² by the prediction's
+// fine bin (the reference's error map), with three counts (predictions, Σ E|e|, Σ E e²).
 import type { ModelConfig } from '../config/types.js';
 import type { Reference } from '../reference/types.js';
 import { createBinLookup, type BinLookup } from '../stats/bin-lookup.js';
@@ -40,11 +41,27 @@ export interface MulticlassCbpeLayout {
   counts: number;
 }
 
-export type CbpeLayout = BinaryCbpeLayout | MulticlassCbpeLayout;
+/** Regression: the expected error per fine bin of the prediction, three counts in this order. */
+export const R_PREDICTIONS = 0;
+export const R_ABSOLUTE = 1;
+export const R_SQUARED = 2;
+export const REGRESSION_COUNTS = 3;
+
+export interface RegressionErrorLayout {
+  kind: 'regression';
+  /** Per fine bin of the prediction: the reference's expected |e| and e² there. */
+  absolute: Float64Array;
+  squared: Float64Array;
+  windowAt: number;
+  counts: number;
+}
+
+export type CbpeLayout = BinaryCbpeLayout | MulticlassCbpeLayout | RegressionErrorLayout;
 
 /** Classifiers whose reference carries a calibration (built with label_column, and score_columns for multiclass); else null: CBPE off. */
 export function buildCbpeLayout(model: ModelConfig, reference: Reference, predictionBins: number, windowAt: number): CbpeLayout | null {
   if (model.task === 'multiclass_classification') return multiclassLayout(model, reference, windowAt);
+  if (model.task === 'regression') return regressionLayout(reference, predictionBins, windowAt);
   const calibration = reference.calibration;
   if (model.task !== 'binary_classification' || calibration === undefined || calibration.map.length !== predictionBins) return null;
   return {
@@ -70,4 +87,11 @@ function multiclassLayout(model: ModelConfig, reference: Reference, windowAt: nu
     windowAt,
     counts: model.classes.length * MULTICLASS_OUTCOMES,
   };
+}
+
+/** Only an error map with one entry per fine bin of the prediction. */
+function regressionLayout(reference: Reference, predictionBins: number, windowAt: number): RegressionErrorLayout | null {
+  const map = reference.error_map;
+  if (map === undefined || map.absolute.length !== predictionBins || map.squared.length !== predictionBins) return null;
+  return { kind: 'regression', absolute: Float64Array.from(map.absolute), squared: Float64Array.from(map.squared), windowAt, counts: REGRESSION_COUNTS };
 }

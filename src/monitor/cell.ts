@@ -5,7 +5,7 @@
 // them. The arrays are plain data, so a cell serialises as it is. Writes run on the hot path:
 // no allocation, no strings.
 import { QUALITY_COUNTERS, type CategoricalSlot, type ModelLayout, type NumericSlot, type Slot } from './layout.js';
-import { EXPECTED_COUNTS, E_FN, E_TP } from './cbpe-layout.js';
+import { EXPECTED_COUNTS, E_FN, E_TP, R_ABSOLUTE, R_PREDICTIONS, R_SQUARED } from './cbpe-layout.js';
 import { addOneVsRest } from '../stats/cbpe-multiclass.js';
 import type { CellKey } from './cell-index.js';
 import type { CellReader } from './cell-reader.js';
@@ -167,6 +167,21 @@ export class Cell implements CellReader {
   addExpectedClasses(p: Float64Array, predicted: number, windowAt: number): void {
     addOneVsRest(this.expected, 0, p, predicted);
     addOneVsRest(this.window.target, windowAt, p, predicted);
+  }
+
+  /**
+   * Regression: a prediction whose bin expects |e| `absolute` and e² `squared` (the reference's
+   * error map); cumulative and in the sub-window the event's bins went to.
+   */
+  addExpectedError(absolute: number, squared: number, windowAt: number): void {
+    const expected = this.expected;
+    expected[R_PREDICTIONS]++;
+    expected[R_ABSOLUTE] += absolute;
+    expected[R_SQUARED] += squared;
+    const window = this.window.target;
+    window[windowAt + R_PREDICTIONS]++;
+    window[windowAt + R_ABSOLUTE] += absolute;
+    window[windowAt + R_SQUARED] += squared;
   }
 
   /** A pair with the default variant: same class (null when either has none), |Δscore| (NaN when either has none). */

@@ -36,6 +36,10 @@ export class EventOutcome {
   expectedPositive = Number.NaN;
   /** CBPE: the score is at or above the decision threshold. */
   predictedPositive = false;
+  /** Regression: the reference's expected |e| at the prediction's bin, NaN when it has none (no value, or no error map). */
+  expectedAbsError = Number.NaN;
+  /** Regression: the expected e² at the same bin. */
+  expectedSquaredError = Number.NaN;
   /** Multiclass CBPE: the predicted class the probabilities are for, -1 when the event has none. */
   expectedClass = -1;
   /** Multiclass CBPE: the normalised calibrated P(class) per class (empty when CBPE is off). */
@@ -123,6 +127,7 @@ export class EventOutcome {
     if (this.unknownFields > 0) cell.countUnknownFields(this.unknownFields);
     if (this.expectedPositive === this.expectedPositive) cell.addExpected(this.expectedPositive, this.predictedPositive);
     else if (this.expectedClass >= 0) cell.addExpectedClasses(this.classProbabilities, this.expectedClass, this.expectedWindowAt);
+    else if (this.expectedAbsError === this.expectedAbsError) cell.addExpectedError(this.expectedAbsError, this.expectedSquaredError, this.expectedWindowAt);
   }
 
   /** Missing values, type errors, non-finite and out-of-range values of the event. */

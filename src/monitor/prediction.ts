@@ -15,6 +15,7 @@ export function resolvePrediction(layout: ModelLayout, outcome: EventOutcome, pr
   outcome.predictionQuality = -1;
   outcome.expectedPositive = Number.NaN;
   outcome.expectedClass = -1;
+  outcome.expectedAbsError = Number.NaN;
   const slot = layout.prediction;
   if (slot.kind === 'categorical') {
     const label = multiclassLabel(layout, prediction);
@@ -29,6 +30,13 @@ export function resolvePrediction(layout: ModelLayout, outcome: EventOutcome, pr
   }
   if (layout.model.task === 'regression') {
     resolveNumeric(outcome, slot, numericValue(prediction));
+    const cbpe = layout.cbpe;
+    const code = outcome.codes[slot.index];
+    // The expected error at the value's fine bin: two loads, no allocation.
+    if (cbpe !== null && cbpe.kind === 'regression' && code >= 0) {
+      outcome.expectedAbsError = cbpe.absolute[code & BIN_MASK];
+      outcome.expectedSquaredError = cbpe.squared[code & BIN_MASK];
+    }
     return;
   }
   resolveBinary(layout, outcome, slot, prediction);

@@ -1,8 +1,9 @@
 // Performance without labels (CBPE): the expected confusion counters of every scope (model,
-// variant, segment value; per class, one-vs-rest, for multiclass), read from the cells, and the model's estimate over its drift window
+// variant, segment value; per class, one-vs-rest, for multiclass) or a regression's expected
+// error sums, read from the cells, and the model's estimate over its drift window
 // with the ±3 SE band, computed at scrape from the summed window (buffers made once).
 import { windowEstimator, type WindowEstimator } from '../../monitor/cbpe-estimate.js';
-import { EXPECTED_COUNTS, EXPECTED_OUTCOMES, type CbpeLayout } from '../../monitor/cbpe-layout.js';
+import { EXPECTED_COUNTS, EXPECTED_OUTCOMES, R_ABSOLUTE, R_PREDICTIONS, R_SQUARED, type CbpeLayout } from '../../monitor/cbpe-layout.js';
 import type { CellReader } from '../../monitor/cell-reader.js';
 import type { Fleet } from '../../monitor/fleet.js';
 import { ESTIMATED_METRICS } from '../../stats/cbpe.js';
@@ -27,7 +28,7 @@ interface WindowBinding {
 
 export class EstimateCollector implements Collector {
   readonly name = 'estimate';
-  private readonly scoped = new ScopedFamilies(['estimatedConfusion'] as const);
+  private readonly scoped = new ScopedFamilies(['estimatedConfusion', 'estimatedRegressionPredictions', 'estimatedAbsError', 'estimatedSquaredError'] as const);
   private readonly f = families({
     estimatedPerformance: METRICS.estimatedPerformance,
     estimatedPerformanceLower: METRICS.estimatedPerformanceLower,
@@ -42,16 +43,27 @@ export class EstimateCollector implements Collector {
   constructor(fleet: Fleet) {
     for (const scope of scopesOf(fleet)) {
       const { layout } = scope.model.monitor;
-      const family = this.scoped.get(scope.kind, 'estimatedConfusion');
-      if (layout.cbpe === null || family === null) continue;
-      const samples = estimatedClasses(layout.model.classes, layout.cbpe).flatMap(({ name, at }) =>
-        EXPECTED_OUTCOMES.map((outcome, k) => {
-          const sample = { labels: { ...scope.labels, class: name, outcome }, value: 0 };
-          this.counters.push({ sample, reader: scope.reader, outcome: at + k });
-          return sample;
-        }),
-      );
-      this.published.add(family, scope, samples);
+      if (layout.cbpe === null) continue;
+      if (layout.cbpe.kind === 'regression') {
+        for (const [key, at] of REGRESSION_COUNTERS) {
+          const family = this.scoped.get(scope.kind, key);
+          if (family === null) continue;
+          const sample = { labels: { ...scope.labels }, value: 0 };
+          this.counters.push({ sample, reader: scope.reader, outcome: at });
+          this.published.add(family, scope, [sample]);
+        }
+      } else {
+        const family = this.scoped.get(scope.kind, 'estimatedConfusion');
+        if (family === null) continue;
+        const samples = estimatedClasses(layout.model.classes, layout.cbpe).flatMap(({ name, at }) =>
+          EXPECTED_OUTCOMES.map((outcome, k) => {
+            const sample = { labels: { ...scope.labels, class: name, outcome }, value: 0 };
+            this.counters.push({ sample, reader: scope.reader, outcome: at + k });
+            return sample;
+          }),
+        );
+        this.published.add(family, scope, samples);
+      }
       if (scope.kind === 'model') {
         this.windows.push({
           reader: scope.reader,
@@ -86,6 +98,13 @@ export class EstimateCollector implements Collector {
     }
   }
 }
+
+/** A regression's counters and where each one's count is in a cell. */
+const REGRESSION_COUNTERS = [
+  ['estimatedRegressionPredictions', R_PREDICTIONS],
+  ['estimatedAbsError', R_ABSOLUTE],
+  ['estimatedSquaredError', R_SQUARED],
+] as const;
 
 /** The classes the counters are labelled with, and where each one's counts start: a binary model's positive class; every class of a multiclass one. */
 function estimatedClasses(classes: readonly string[], cbpe: CbpeLayout): { name: string; at: number }[] {
