@@ -1,6 +1,6 @@
 // Alerts on model performance, against the reference's own performance and its spread over
-// reference chunks (reference_build.label_column): the label-free estimate (CBPE) fallen below
-// what the reference does, which fires before any label arrives; the realised performance from
+// reference chunks (reference_build.label_column): the label-free estimate (CBPE, or a
+// regression's expected error) worse than what the reference does, which fires before any label arrives; the realised performance from
 // joined labels worse than the reference beyond its spread; the estimate disagreeing with the
 // realised accuracy (the calibration no longer holds).
 // Inputs are gauges, read through heldGauge so a failed scrape does not resolve them.
@@ -19,24 +19,33 @@ export function performanceAlerts(t: AlertThresholds): AlertRule[] {
   const on = `on (${labelList(t.target_labels, 'model', 'metric')})`;
   return [
     alertRule(t, 'MLWatchEstimatedPerformanceDrop', alerts.MLWatchEstimatedPerformanceDrop, {
-      // Even the top of the estimate's ±3 SE band is below the reference's 5% chunk quantile.
-      // The estimate is absent below min_samples; the guard spells it out.
+      // Classifiers: even the top of the estimate's ±3 SE band is below the reference's 5% chunk
+      // quantile of accuracy. Regressions: even the bottom of the estimated RMSE's band is above
+      // the reference's 95% quantile. The estimate is absent below min_samples; the guard spells it out.
       expr: [
         '(',
-        indent(heldGauge(t, 'mlwatch_estimated_performance_upper{metric="accuracy"}')),
-        `    < ${on}`,
-        indent(heldGauge(t, 'mlwatch_reference_performance_lower{metric="accuracy"}')),
+        '  (',
+        indent(heldGauge(t, 'mlwatch_estimated_performance_upper{metric="accuracy"}'), 4),
+        `      < ${on}`,
+        indent(heldGauge(t, 'mlwatch_reference_performance_lower{metric="accuracy"}'), 4),
+        '  )',
+        '  or',
+        '  (',
+        indent(heldGauge(t, 'mlwatch_estimated_performance_lower{metric="rmse"}'), 4),
+        `      > ${on}`,
+        indent(heldGauge(t, 'mlwatch_reference_performance_upper{metric="rmse"}'), 4),
+        '  )',
         ')',
         `and on (${labelList(t.target_labels, 'model')})`,
         '(',
         indent(fullWindow(t, 'mlwatch_estimated_performance_window_samples')),
         ')',
       ].join('\n'),
-      summary: 'The estimated accuracy (no labels needed) fell below what the model does on its reference.',
+      summary: 'The estimated performance (no labels needed) is worse than what the model does on its reference.',
       description:
-        'The label-free estimate of the accuracy of model {{ $labels.model }} on {{ $labels.instance }} is at most ' +
-        '{{ printf "%.3f" $value }} (the top of its 3-SE band), below the 5% quantile of its accuracy over reference chunks: ' +
-        'the inputs moved to where the model is less sure; look at the drifted features.',
+        'The label-free estimate of the {{ $labels.metric }} of model {{ $labels.model }} on {{ $labels.instance }} is ' +
+        '{{ printf "%.3f" $value }} at its most favourable (the near edge of its 3-SE band), outside the 5%-95% range of its ' +
+        '{{ $labels.metric }} over reference chunks: the inputs moved to where the model does worse; look at the drifted features.',
     }),
     realisedBelowReference(t),
     estimateRealisedGap(t),

@@ -66,6 +66,18 @@ export function performanceRules(options: PerformanceRulesOptions): RecordingRul
       expr: `${inc(METRICS.labelsJoined.name)}\n/ (${inc(METRICS.predictionsWithId.name)} > 0)`,
     },
     ...estimatedRules(w),
+    ...estimatedErrorRules(w),
+  ];
+}
+
+/** A regression's label-free MAE and RMSE over the range from the expected-error sums of every replica. */
+function estimatedErrorRules(w: string): RecordingRule[] {
+  const n = `model:${bare(METRICS.estimatedRegressionPredictions.name)}:increase${w}`;
+  const inc = (name: string) => `sum by (model) (increase(${name}[${w}]))`;
+  return [
+    { record: n, expr: inc(METRICS.estimatedRegressionPredictions.name) },
+    { record: `model:mlwatch_estimated_performance_mae:ratio${w}`, expr: `${inc(METRICS.estimatedAbsError.name)}\n/ (${n} > 0)` },
+    { record: `model:mlwatch_estimated_performance_rmse:ratio${w}`, expr: `sqrt(\n  ${inc(METRICS.estimatedSquaredError.name)}\n  / (${n} > 0)\n)` },
   ];
 }
 
@@ -155,7 +167,8 @@ export function renderPerformanceRules(options: PerformanceRulesOptions): string
     '# Realised performance over the last window from the joined labels of every replica: accuracy,',
     '# MAE, RMSE, R², ROC AUC and label coverage (README, "5. Send labels"); and the label-free estimate',
     '# over the same window from the expected confusion counts: accuracy, precision, recall, F1 (binary: the',
-    '# positive class; multiclass: accuracy and macro means over the classes, one-vs-rest).',
+    '# positive class; multiclass: accuracy and macro means over the classes, one-vs-rest), and a regression\'s',
+    '# MAE and RMSE from the expected-error sums (the reference\'s error per prediction bin).',
     'groups:',
     '  - name: mlwatch-performance',
     '    rules:',
