@@ -5,11 +5,12 @@
 // are exact in expectation when p̂ is the true probability (no concept drift).
 import { accuracy, binnedRocAuc, f1, precision, recall, type Confusion } from './performance.js';
 
-export const ESTIMATED_METRICS = ['accuracy', 'precision', 'recall', 'f1', 'roc_auc'] as const;
+/** Classifiers' estimated metrics, then a regression's (stats/error-map.ts); each estimator sets the others NaN. */
+export const ESTIMATED_METRICS = ['accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'mae', 'rmse'] as const;
 export type EstimatedMetric = (typeof ESTIMATED_METRICS)[number];
 
 /** Estimated accuracy, precision, recall, F1 of expected counts (NaN where undefined). */
-export function estimatedConfusionMetrics(expected: Confusion): Record<Exclude<EstimatedMetric, 'roc_auc'>, number> {
+export function estimatedConfusionMetrics(expected: Confusion): Record<'accuracy' | 'precision' | 'recall' | 'f1', number> {
   return { accuracy: accuracy(expected), precision: precision(expected), recall: recall(expected), f1: f1(expected) };
 }
 

@@ -27,7 +27,7 @@ describe('performance recording rules', () => {
       const out: string[] = [];
       const code = runRulesPerformance(['--out', join(dir, 'r.yml')], { stdout: (t) => out.push(t), stderr: (t) => out.push(t) });
       expect(code).toBe(0);
-      expect(out.join('')).toContain('wrote 14 recording rules');
+      expect(out.join('')).toContain('wrote 17 recording rules');
       expect(await readFile(join(dir, 'r.yml'), 'utf8')).toBe(committed);
       expect(runRulesPerformance(['--window', 'soon', '--out', join(dir, 'x.yml')], { stdout: () => {}, stderr: () => {} })).toBe(2);
     } finally {
@@ -37,7 +37,7 @@ describe('performance recording rules', () => {
 
   it.skipIf(!gate.available)('passes promtool check rules and its unit tests', async () => {
     const checked = await run(PROMTOOL_BIN, ['check', 'rules', COMMITTED]);
-    expect(checked.stdout).toContain('SUCCESS: 14 rules found');
+    expect(checked.stdout).toContain('SUCCESS: 17 rules found');
     const tested = await run(PROMTOOL_BIN, ['test', 'rules', 'performance-rules.test.yml'], { cwd: 'alert-rules/tests' });
     expect(tested.stdout).toContain('SUCCESS');
   });
