@@ -16,26 +16,16 @@ export function enoughLabels(t: AlertThresholds, settings: WindowCountSettings):
 
 export function performanceAlerts(t: AlertThresholds): AlertRule[] {
   const { alerts } = t;
-  const on = `on (${labelList(t.target_labels, 'model', 'metric')})`;
   return [
     alertRule(t, 'MLWatchEstimatedPerformanceDrop', alerts.MLWatchEstimatedPerformanceDrop, {
       // Classifiers: even the top of the estimate's ±3 SE band is below the reference's 5% chunk
       // quantile of accuracy. Regressions: even the bottom of the estimated RMSE's band is above
       // the reference's 95% quantile. The estimate is absent below min_samples; the guard spells it out.
       expr: [
-        '(',
-        '  (',
-        indent(heldGauge(t, 'mlwatch_estimated_performance_upper{metric="accuracy"}'), 4),
-        `      < ${on}`,
-        indent(heldGauge(t, 'mlwatch_reference_performance_lower{metric="accuracy"}'), 4),
-        '  )',
-        '  or',
-        '  (',
-        indent(heldGauge(t, 'mlwatch_estimated_performance_lower{metric="rmse"}'), 4),
-        `      > ${on}`,
-        indent(heldGauge(t, 'mlwatch_reference_performance_upper{metric="rmse"}'), 4),
-        '  )',
-        ')',
+        ...beyondReference(t, [
+          ['mlwatch_estimated_performance_upper{metric="accuracy"}', '<', 'mlwatch_reference_performance_lower{metric="accuracy"}'],
+          ['mlwatch_estimated_performance_lower{metric="rmse"}', '>', 'mlwatch_reference_performance_upper{metric="rmse"}'],
+        ]),
         `and on (${labelList(t.target_labels, 'model')})`,
         '(',
         indent(fullWindow(t, 'mlwatch_estimated_performance_window_samples')),
@@ -52,25 +42,22 @@ export function performanceAlerts(t: AlertThresholds): AlertRule[] {
   ];
 }
 
+/** `(a < b) or (c > d) …`: each comparison of two held gauges matched on the target, model and metric. */
+function beyondReference(t: AlertThresholds, comparisons: readonly (readonly [string, '<' | '>', string])[]): string[] {
+  const on = `on (${labelList(t.target_labels, 'model', 'metric')})`;
+  const parts = comparisons.map(([left, op, right]) => ['  (', indent(heldGauge(t, left), 4), `      ${op} ${on}`, indent(heldGauge(t, right), 4), '  )'].join('\n'));
+  return ['(', parts.join('\n  or\n'), ')'];
+}
+
 function realisedBelowReference(t: AlertThresholds): AlertRule {
   const settings = t.alerts.MLWatchRealisedPerformanceBelowReference;
-  const on = `on (${labelList(t.target_labels, 'model', 'metric')})`;
   return alertRule(t, 'MLWatchRealisedPerformanceBelowReference', settings, {
     // Accuracy and F1: below the reference's 5% chunk quantile; RMSE: above its 95%.
     expr: [
-      '(',
-      '  (',
-      indent(heldGauge(t, 'mlwatch_performance{metric=~"accuracy|f1"}'), 4),
-      `      < ${on}`,
-      indent(heldGauge(t, 'mlwatch_reference_performance_lower{metric=~"accuracy|f1"}'), 4),
-      '  )',
-      '  or',
-      '  (',
-      indent(heldGauge(t, 'mlwatch_performance{metric="rmse"}'), 4),
-      `      > ${on}`,
-      indent(heldGauge(t, 'mlwatch_reference_performance_upper{metric="rmse"}'), 4),
-      '  )',
-      ')',
+      ...beyondReference(t, [
+        ['mlwatch_performance{metric=~"accuracy|f1"}', '<', 'mlwatch_reference_performance_lower{metric=~"accuracy|f1"}'],
+        ['mlwatch_performance{metric="rmse"}', '>', 'mlwatch_reference_performance_upper{metric="rmse"}'],
+      ]),
       `and on (${labelList(t.target_labels, 'model')})`,
       enoughLabels(t, settings),
     ].join('\n'),

@@ -21,6 +21,7 @@ import { seededRandom } from '../../src/reference/seeded-random.js';
 import { binIndex } from '../../src/stats/bins.js';
 import { ERROR_MAP_PRIOR_ROWS } from '../../src/stats/error-map.js';
 import { makeModel, withTempDir } from '../reference/helpers.js';
+import { sampleValue } from '../support/serve-process.js';
 import { regressionRow, regressionSetup, type RegressionRow } from './regression-world.js';
 
 const silent = pino({ level: 'silent' });
@@ -104,12 +105,6 @@ describe('the reference error map (label_column, regression)', () => {
     });
   });
 });
-
-function sampleValue(text: string, series: string): number {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  if (line === undefined) throw new Error(`no series ${series}`);
-  return Number(line.slice(series.length + 1));
-}
 
 describe('the label-free error estimate on the hot path', () => {
   it('counters per scope equal Σ of the map at each raw event bin; the window MAE and RMSE are their ratios, with the band (1e-9 relative)', async () => {
