@@ -7,7 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { modelWarnings } from '../../src/config/model-warnings.js';
 import { MetricsRegistry, createCollectors } from '../../src/metrics/registry.js';
 import { windowEstimator } from '../../src/monitor/cbpe-estimate.js';
@@ -199,9 +199,15 @@ function quantile(values: number[], q: number): number {
 }
 
 describe('the estimate on a simulated stream', () => {
+  // One reference of 20k training rows at μ = 0 for every stream below.
+  let world: Awaited<ReturnType<typeof regressionSetup>>;
+  beforeAll(async () => {
+    world = await withTempDir((dir) => regressionSetup(dir));
+  }, 60_000);
+
   it('tracks the realised MAE and RMSE under a growing covariate shift within the reference range, before any label; the reference MAE alone would not', async () => {
-    await withTempDir(async (dir) => {
-      const { config, reference } = await regressionSetup(dir);
+    {
+      const { config, reference } = world;
       // μ up to 1.2 SD: most predictions stay inside the reference's fine bins (at 1.2, 13% are past its 99th percentile).
       const windows = Array.from({ length: 48 }, (_, w) => ({ mu: (1.2 * w) / 47, noise: 1 }));
       const result = track(reference, config, windows, 500, 77);
@@ -225,27 +231,27 @@ describe('the estimate on a simulated stream', () => {
       expect(quantile(rmseRelative, 0.9)).toBeLessThan(0.1);
       expect(inBand).toBeGreaterThanOrEqual(44);
       expect(quantile(naive, 0.9)).toBeGreaterThan(3 * quantile(relative, 0.9));
-    });
+    }
   });
 
   it('past the reference range it under-states: the outermost bin holds the error of the reference extreme rows', async () => {
-    await withTempDir(async (dir) => {
-      const { config, reference } = await regressionSetup(dir);
+    {
+      const { config, reference } = world;
       // μ = 2 SD: about 37% of the predictions fall in the reference's top fine bin, whose rows sit near its lower end.
       const [far] = track(reference, config, [{ mu: 2, noise: 1 }], 4000, 79);
       const relative = (far.estimatedMae - far.realisedMae) / far.realisedMae;
       console.info(`regression estimate at μ = 2 (past the reference range): MAE ${far.estimatedMae.toFixed(3)} estimated, ${far.realisedMae.toFixed(3)} realised (${(100 * relative).toFixed(1)}%)`);
       expect(relative).toBeLessThan(-0.1);
       expect(relative).toBeGreaterThan(-0.3);
-    });
+    }
   });
 
   it('cannot see concept drift: the same predictions with twice the noise leave the estimate where it was', async () => {
-    await withTempDir(async (dir) => {
-      const { config, reference } = await regressionSetup(dir);
+    {
+      const { config, reference } = world;
       const [before, after] = track(reference, config, [{ mu: 0, noise: 1 }, { mu: 0, noise: 2 }], 2000, 78);
       expect(after.realisedMae / before.realisedMae).toBeGreaterThan(1.8);
       expect(Math.abs(after.estimatedMae - before.estimatedMae) / before.estimatedMae).toBeLessThan(0.05);
-    });
+    }
   });
 });
