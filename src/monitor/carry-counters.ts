@@ -5,7 +5,10 @@
 // cumulative bins (the exported histogram's buckets and _sum) carry over only when its bin
 // structure is identical (the same coarse edges, or the same categories): with other edges a
 // bin of the old state has no counterpart, and that slot's histogram starts empty (a
-// counter reset for it, which rate() absorbs), said in the reload's log line.
+// counter reset for it, which rate() absorbs), said in the reload's log line. The label-free
+// estimate's expected counts carry over when both layouts estimate the same way (the same kind
+// and counts, and for a classifier the same classes): they are sums of expectations, whatever
+// the calibration or error map that weighed each event.
 import { QUALITY_COUNTERS, type Slot } from './layout.js';
 import type { CellIndex, CellKey } from './cell-index.js';
 import type { ModelState } from './state.js';
@@ -25,6 +28,7 @@ export function carryCounters(from: ModelState, to: ModelState): CarryOutcome {
   const versionMap = mapVersions(from, to);
   const classMap = from.layout.classNames.map((name) => to.layout.classNames.indexOf(name));
   const sameLatency = sameBounds(from, to);
+  const sameEstimate = sameEstimateCounts(from, to);
   if (!sameLatency) outcome.latencyReset = true;
   const target = new Map(to.cells.map((cell) => [cellName(to.index, cell.key), cell]));
   for (const old of from.cells) {
@@ -45,10 +49,19 @@ export function carryCounters(from: ModelState, to: ModelState): CarryOutcome {
     versionMap.forEach((to, i) => (cell.versionCounts[to] += old.versionCounts[i]));
     cell.versionCounts[to.versions.capacity] += old.versionCounts[from.versions.capacity];
     cell.carryTotalsFrom(old, sameLatency);
+    if (sameEstimate) cell.expected.set(old.expected);
   }
   if (from.pairing !== null && to.pairing !== null && from.pairing.unpaired.length === to.pairing.unpaired.length) to.pairing.unpaired.set(from.pairing.unpaired);
   to.outsideWindow.set(from.outsideWindow);
   return outcome;
+}
+
+/** Whether the expected counts of `from` mean the same in `to`: the same estimate, counts and classes. */
+function sameEstimateCounts(from: ModelState, to: ModelState): boolean {
+  const [a, b] = [from.layout.cbpe, to.layout.cbpe];
+  if (a === null || b === null || a.kind !== b.kind || a.counts !== b.counts) return false;
+  const [p, q] = [from.layout.classNames, to.layout.classNames];
+  return p.length === q.length && p.every((name, i) => name === q[i]);
 }
 
 /** A cell's identity across layouts: its variant's name, or its segment feature and value. */

@@ -26,7 +26,10 @@ function reference(model: ModelConfig, priceSeed: number, checksum: string): Ref
     },
     numericSketch(Array.from({ length: n }, () => random())),
   );
-  return { ...ref, checksum };
+  // A calibration (the same map in every reference), so the estimate's expected counts move too.
+  const bins = ref.prediction.kind === 'numeric' ? ref.prediction.fine_edges.length + 1 : 0;
+  const map = Array.from({ length: bins }, (_, b) => (b + 0.5) / bins);
+  return { ...ref, calibration: { method: 'isotonic', used: true, folds: 5, raw_ece: 0.1, calibrated_ece: 0.05, map }, checksum };
 }
 
 /** Events with every kind of counter moving: versions (beyond max_versions too), classes, quality problems, latencies. */
@@ -78,6 +81,8 @@ describe('carryCounters (a reload of a changed model)', () => {
     expect(next.state.versions.names).toEqual(oracle.state.versions.names);
     expect([...cell.latencyBuckets]).toEqual([...truth.latencyBuckets]);
     expect([...cell.totals]).toEqual([...truth.totals]);
+    expect(truth.expected.some((v) => v > 0)).toBe(true);
+    expect([...cell.expected]).toEqual([...truth.expected]);
     const layout = next.layout;
     for (const slot of layout.slots) {
       const bins = [...cell.slotBins(slot)];
