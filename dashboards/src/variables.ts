@@ -64,8 +64,11 @@ export function methodVariable(): dashboard.CustomVariableBuilder {
     .current({ selected: true, text: 'psi', value: 'psi' });
 }
 
-/** Classification metrics mlwatch exports realised, estimated and on the reference alike. */
-export const PERFORMANCE_METRICS = ['accuracy', 'precision', 'recall', 'f1'] as const;
+/**
+ * The metrics mlwatch exports realised and on the reference, and (all but r2) estimated:
+ * classifiers' first, then a regression's, so a regression's panels have a metric to show.
+ */
+export const PERFORMANCE_METRICS = ['accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'mae', 'rmse', 'r2'] as const;
 
 export function performanceMetricVariable(): dashboard.CustomVariableBuilder {
   return new dashboard.CustomVariableBuilder('metric')
