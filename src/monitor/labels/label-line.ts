@@ -5,6 +5,7 @@
 // line in a fraction of that. Anything else — another key, an escape, null, a nested value, a
 // syntax error — is not read here and goes through JSON.parse as before, so the fast path
 // never changes an answer: it only says where each value's bytes are.
+import { startsWith } from '../../ingest/json-tokens.js';
 
 /** What a value was. */
 export const NONE = 0;
@@ -13,6 +14,8 @@ export const NUMBER = 2;
 export const TRUE = 3;
 export const FALSE = 4;
 
+// The byte values json-tokens.ts also exports, kept module-local: imported they measured
+// about 40% slower per line here (180 → 255 ns per line in an in-process A/B).
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COLON = 0x3a;
@@ -77,8 +80,8 @@ export class LabelLine {
     const b = this.body;
     const length = end - start;
     if (length === 2 && b[start] === 0x69 && b[start + 1] === 0x64) return this.id;
-    if (length === 5 && matches(b, start, LABEL_KEY)) return this.label;
-    if (length === 9 && matches(b, start, TIMESTAMP_KEY)) return this.timestamp;
+    if (length === 5 && startsWith(b, start, end, LABEL_KEY)) return this.label;
+    if (length === 9 && startsWith(b, start, end, TIMESTAMP_KEY)) return this.timestamp;
     return null;
   }
 
@@ -135,7 +138,7 @@ export class LabelLine {
   }
 
   private literal(at: number, bytes: Uint8Array, kind: number, value: ValueSpan): number {
-    if (at + bytes.length > this.end || !matches(this.body, at, bytes)) return -1;
+    if (!startsWith(this.body, at, this.end, bytes)) return -1;
     value.kind = kind;
     return at + bytes.length;
   }
@@ -166,11 +169,6 @@ const LABEL_KEY = Uint8Array.from(Buffer.from('label'));
 const TIMESTAMP_KEY = Uint8Array.from(Buffer.from('timestamp'));
 const TRUE_BYTES = Uint8Array.from(Buffer.from('true'));
 const FALSE_BYTES = Uint8Array.from(Buffer.from('false'));
-
-function matches(b: Uint8Array, at: number, bytes: Uint8Array): boolean {
-  for (let i = 0; i < bytes.length; i++) if (b[at + i] !== bytes[i]) return false;
-  return true;
-}
 
 function digitsEnd(b: Uint8Array, at: number, end: number): number {
   while (at < end && b[at] >= ZERO && b[at] <= NINE) at++;
