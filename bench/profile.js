@@ -3,7 +3,8 @@
 // scrapes of 5 models × 50 features — a fresh sidecar runs under `node --cpu-prof`; on
 // SIGTERM V8 writes the profile, and the top self-time functions and areas are printed and
 // written to bench/PROFILE.md. Run `npm run build` first.
-// Knobs: BENCH_PROFILE_SECONDS (per ingest load, 10), BENCH_CLI, BENCH_KEEP=1.
+// Knobs: BENCH_PROFILE_SECONDS (per ingest load, 10), BENCH_PROFILE_ONLY=TEXT (only the loads whose
+// title holds TEXT; bench/PROFILE.md is then left alone), BENCH_CLI, BENCH_KEEP=1.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { stopAllChildren, stopChild } from './lib/processes.js';
 import { MLWATCH_CLI, ROOT, scrape, startMlwatch } from './lib/servers.js';
 import { prepareIngestModel } from './lib/setup.js';
 import { median } from './lib/stats.js';
+import { LABELS_SCRIPT, LABELS_PER_BODY, LAG_EVENTS } from './phases/labels.js';
 import { ensureWrk, runWrk } from './lib/wrk.js';
 import { writeBodies } from './lib/workload.js';
 
@@ -40,8 +42,11 @@ async function main() {
     const loads = [
       { label: 'single events', body: writeBodies(join(workdir, 'single.bodies'), spec, { count: 256, eventsPerBody: 1, seed: 101 }) },
       { label: 'NDJSON batches of 100', body: writeBodies(join(workdir, 'batch100.bodies'), spec, { count: 32, eventsPerBody: 100, seed: 202 }) },
+      // As the bench's label phase: a fresh id per event, 1 label per prediction in the same connections.
+      { label: 'NDJSON batches of 100 with ids + labels', labels: true, body: writeBodies(join(workdir, 'batch100-marked.bodies'), spec, { count: 32, eventsPerBody: 100, seed: 202, ids: 'marker' }) },
     ];
-    for (const load of loads) {
+    const only = process.env.BENCH_PROFILE_ONLY;
+    for (const load of loads.filter((l) => !only || l.label.includes(only))) {
       sections.push(
         await profileSidecar(load.label, configPath, workdir, async (server) => {
           const run = await runWrk({
@@ -52,13 +57,23 @@ async function main() {
             connections: 64,
             serverPid: server.child.pid,
             logPath: join(workdir, 'wrk.log'),
+            ...(load.labels
+              ? {
+                  script: {
+                    path: LABELS_SCRIPT,
+                    extraLine: 'WRK_LABELS',
+                    args: [load.body.path, load.body.contentType, String(load.body.eventsPerBody), String(LABELS_PER_BODY),
+                      `/v1/models/${spec.name}/labels`, 'profile-', '0', '0', String(LAG_EVENTS)],
+                  },
+                }
+              : {}),
           });
           return `${Math.round(run.requestsPerSecond)} req/s under the profiler`;
         }),
       );
     }
-    const scrapeModels = await prepareScrapeModels(join(workdir, 'scrape'));
-    sections.push(
+    const scrapeModels = only && !'GET /metrics'.includes(only) ? null : await prepareScrapeModels(join(workdir, 'scrape'));
+    if (scrapeModels) sections.push(
       await profileSidecar('GET /metrics, 5 models × 50 features', scrapeModels.configPath, workdir, async (server) => {
         await fillSidecar(server, scrapeModels.specs);
         const times = [];
@@ -77,6 +92,7 @@ async function main() {
   }
   const text = `${sections.join('\n')}\n`;
   process.stdout.write(text);
+  if (process.env.BENCH_PROFILE_ONLY) return;
   writeFileSync(join(ROOT, 'bench', 'PROFILE.md'), text);
   process.stderr.write('profile: written to bench/PROFILE.md\n');
 }

@@ -12,11 +12,11 @@ import { median } from '../lib/stats.js';
 import { errorCount, runWrk } from '../lib/wrk.js';
 import { ID_MARKER, writeBodies } from '../lib/workload.js';
 
-const LABELS_SCRIPT = fileURLToPath(new URL('../wrk/labels.lua', import.meta.url));
+export const LABELS_SCRIPT = fileURLToPath(new URL('../wrk/labels.lua', import.meta.url));
 /** Labels per label request: a label pipeline batches, whatever the predictions do. */
 export const LABELS_PER_BODY = 100;
 /** How far the labels trail the predictions, in events: more than wrk keeps in flight. */
-const LAG_EVENTS = 6400;
+export const LAG_EVENTS = 6400;
 /** The check before measuring posts one batch of 100 events with ids. */
 const CHECK_EVENTS = 100;
 
