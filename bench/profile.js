@@ -46,7 +46,8 @@ async function main() {
       { label: 'NDJSON batches of 100 with ids + labels', labels: true, body: writeBodies(join(workdir, 'batch100-marked.bodies'), spec, { count: 32, eventsPerBody: 100, seed: 202, ids: 'marker' }) },
     ];
     const only = process.env.BENCH_PROFILE_ONLY;
-    for (const load of loads.filter((l) => !only || l.label.includes(only))) {
+    const wanted = (/** @type {string} */ title) => !only || title.includes(only);
+    for (const load of loads.filter((l) => wanted(l.label))) {
       sections.push(
         await profileSidecar(load.label, configPath, workdir, async (server) => {
           const run = await runWrk({
@@ -68,13 +69,18 @@ async function main() {
                 }
               : {}),
           });
-          return `${Math.round(run.requestsPerSecond)} req/s under the profiler`;
+          if (!load.labels || !run.extra) return `${Math.round(run.requestsPerSecond)} req/s under the profiler`;
+          // The same connections post both: split the completed requests as the script issued them.
+          const { prediction_requests: predictions, label_requests: labels } = run.extra;
+          const share = predictions / (predictions + labels);
+          return `${Math.round(run.requestsPerSecond * share)} prediction + ${Math.round(run.requestsPerSecond * (1 - share))} label req/s under the profiler`;
         }),
       );
     }
-    const scrapeModels = only && !'GET /metrics'.includes(only) ? null : await prepareScrapeModels(join(workdir, 'scrape'));
+    const scrapeTitle = 'GET /metrics, 5 models × 50 features';
+    const scrapeModels = wanted(scrapeTitle) ? await prepareScrapeModels(join(workdir, 'scrape')) : null;
     if (scrapeModels) sections.push(
-      await profileSidecar('GET /metrics, 5 models × 50 features', scrapeModels.configPath, workdir, async (server) => {
+      await profileSidecar(scrapeTitle, scrapeModels.configPath, workdir, async (server) => {
         await fillSidecar(server, scrapeModels.specs);
         const times = [];
         for (let i = 0; i < SCRAPES; i++) {
