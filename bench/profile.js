@@ -42,7 +42,8 @@ async function main() {
     const loads = [
       { label: 'single events', body: writeBodies(join(workdir, 'single.bodies'), spec, { count: 256, eventsPerBody: 1, seed: 101 }) },
       { label: 'NDJSON batches of 100', body: writeBodies(join(workdir, 'batch100.bodies'), spec, { count: 32, eventsPerBody: 100, seed: 202 }) },
-      // As the bench's label phase: a fresh id per event, 1 label per prediction in the same connections.
+      // The label phase's two sides: its load without ids, and with a fresh id per event and 1 label per prediction in the same connections.
+      { label: 'NDJSON batches of 100 without ids', body: writeBodies(join(workdir, 'batch100-no-ids.bodies'), spec, { count: 32, eventsPerBody: 100, seed: 202, ids: 'none' }) },
       { label: 'NDJSON batches of 100 with ids + labels', labels: true, body: writeBodies(join(workdir, 'batch100-marked.bodies'), spec, { count: 32, eventsPerBody: 100, seed: 202, ids: 'marker' }) },
     ];
     const only = process.env.BENCH_PROFILE_ONLY;
