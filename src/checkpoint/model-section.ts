@@ -55,10 +55,14 @@ export class ModelsSection implements CheckpointSection {
   }
 }
 
-/** Every array of the model, in the order the payload holds them. */
-function arraysOf(state: ModelState): Float64Array[] {
+/**
+ * Every array of the model, in the order the payload holds them. The payload holds a cell's
+ * quality counters as exported (`quality` keeps its values counted as bins plus a base): a
+ * copy of them when `forWriting`, else the cell's own array, rebased after the restore.
+ */
+function arraysOf(state: ModelState, forWriting: boolean): Float64Array[] {
   const arrays: Float64Array[] = [];
-  for (const cell of state.cells) arrays.push(...cellArrays(cell));
+  for (const cell of state.cells) arrays.push(...cellArrays(cell, forWriting ? cell.qualityTotals() : cell.quality));
   const sum = sumDrift(state);
   if (sum !== null) arrays.push(...driftArrays(sum));
   if (state.pairing !== null) arrays.push(state.pairing.unpaired);
@@ -66,10 +70,10 @@ function arraysOf(state: ModelState): Float64Array[] {
   return arrays;
 }
 
-function cellArrays(cell: Cell): Float64Array[] {
+function cellArrays(cell: Cell, quality: Float64Array): Float64Array[] {
   const { window } = cell;
   return [
-    cell.quality, cell.bins, cell.sums, cell.classCounts, cell.versionCounts, cell.latencyBuckets, cell.totals, cell.divergence, cell.expected,
+    quality, cell.bins, cell.sums, cell.classCounts, cell.versionCounts, cell.latencyBuckets, cell.totals, cell.divergence, cell.expected,
     window.buckets, ...window.subWindows, ...driftArrays(cell.drift),
   ];
 }
@@ -107,7 +111,7 @@ function snapshot(name: string, state: ModelState): { meta: ModelMeta; arrays: F
     cells: state.cells.map((cell) => ({ bucket: cell.window.currentBucket, drift: driftMeta(cell.drift) })),
     sum_drift: sum === null ? null : driftMeta(sum),
   };
-  return { meta, arrays: arraysOf(state) };
+  return { meta, arrays: arraysOf(state, true) };
 }
 
 /** Copy a part into the state; false (the state untouched) when the part does not fit it. */
@@ -115,11 +119,12 @@ function restoreModel(state: ModelState, meta: ModelMeta, payload: Buffer, nowMs
   if (!Array.isArray(meta.cells) || meta.cells.length !== state.cells.length || !Array.isArray(meta.versions)) return false;
   const sum = sumDrift(state);
   if ((sum === null) !== (meta.sum_drift === null)) return false;
-  const arrays = arraysOf(state);
+  const arrays = arraysOf(state, false);
   // Every check before the first write: a part that does not fit leaves the model empty, not half restored.
   if (payload.length !== byteLengthOf(arrays)) return false;
   if (!state.versions.restore(meta.versions, Number(meta.versions_invalid) || 0)) return false;
   unpackArrays(payload, arrays);
+  for (const cell of state.cells) cell.rebaseQualityTotals();
   state.cells.forEach((cell, i) => {
     const saved = meta.cells[i];
     restoreDriftMeta(cell.drift, saved.drift);

@@ -38,10 +38,12 @@ export function carryCounters(from: ModelState, to: ModelState): CarryOutcome {
       continue;
     }
     for (const [a, b, sameBins] of slotPairs) {
-      for (let c = 0; c < QUALITY_COUNTERS; c++) cell.quality[b.index * QUALITY_COUNTERS + c] = old.quality[a.index * QUALITY_COUNTERS + c];
-      if (!sameBins) continue;
-      cell.bins.set(old.bins.subarray(a.cumulativeOffset, a.cumulativeOffset + a.cumulativeCount), b.cumulativeOffset);
-      cell.sums[b.index] = old.sums[a.index];
+      if (sameBins) {
+        cell.bins.set(old.bins.subarray(a.cumulativeOffset, a.cumulativeOffset + a.cumulativeCount), b.cumulativeOffset);
+        cell.sums[b.index] = old.sums[a.index];
+      }
+      // After the bins: the values counted continue whether their bins carried or not.
+      for (let c = 0; c < QUALITY_COUNTERS; c++) cell.setQualityCount(b, c, old.qualityCount(a, c));
     }
     classMap.forEach((to, i) => {
       if (to >= 0) cell.classCounts[to] += old.classCounts[i];

@@ -4,7 +4,7 @@
 // methods, with offsets the layout fixed at start-up: nothing else computes an index into
 // them. The arrays are plain data, so a cell serialises as it is. Writes run on the hot path:
 // no allocation, no strings.
-import { QUALITY_COUNTERS, type CategoricalSlot, type ModelLayout, type NumericSlot, type Slot } from './layout.js';
+import { QUALITY_COUNTERS, Q_VALUES, type CategoricalSlot, type ModelLayout, type NumericSlot, type Slot } from './layout.js';
 import { EXPECTED_COUNTS, E_FN, E_TP, R_ABSOLUTE, R_PREDICTIONS, R_SQUARED } from './cbpe-layout.js';
 import { addOneVsRest } from '../stats/cbpe-multiclass.js';
 import type { CellKey } from './cell-index.js';
@@ -35,7 +35,11 @@ export interface CellShape {
 }
 
 export class Cell implements CellReader {
-  /** Quality counters, slot-major (see qualityCount). */
+  /**
+   * Quality counters, slot-major (see qualityCount). A slot's values counted are its bins'
+   * sum, so the event path writes no counter for them: the Q_VALUES entry holds only a base
+   * (what a reload or a checkpoint carried beyond the bins; 0 otherwise).
+   */
   readonly quality: Float64Array;
   /** Cumulative counts per bin since start (fine bins for numeric slots). */
   readonly bins: Float64Array;
@@ -88,12 +92,11 @@ export class Cell implements CellReader {
    * value. The same writes as addNumber/addCategory, with every index computed before the cells.
    */
   addBinned(cumulativeAt: Int32Array, windowAt: Int32Array, numeric: Uint8Array, delta: Float64Array, values: Float64Array): void {
-    const { bins, sums, quality } = this;
+    const { bins, sums } = this;
     const window = this.window.target;
     for (let i = 0; i < windowAt.length; i++) {
       const w = windowAt[i];
       if (w < 0) continue;
-      quality[i * QUALITY_COUNTERS]++;
       bins[cumulativeAt[i]]++;
       window[w]++;
       if (numeric[i] === 0) continue;
@@ -102,8 +105,29 @@ export class Cell implements CellReader {
     }
   }
 
+  /** Any counter but Q_VALUES (a value binned counts as one through its bin). */
   countQuality(slot: Slot, counter: number): void {
     this.quality[slot.index * QUALITY_COUNTERS + counter]++;
+  }
+
+  /**
+   * Set a counter to `total`, after the slot's bins are set (a reload's or a checkpoint's
+   * carry-over): for Q_VALUES the base becomes what the bins do not hold.
+   */
+  setQualityCount(slot: Slot, counter: number, total: number): void {
+    this.quality[slot.index * QUALITY_COUNTERS + counter] = counter === Q_VALUES ? total - this.binTotal(slot) : total;
+  }
+
+  /** After `quality` was filled with totals (as qualityTotals gives them) and `bins` with theirs: values counted back to a base. */
+  rebaseQualityTotals(): void {
+    for (const slot of this.layout.slots) this.quality[slot.index * QUALITY_COUNTERS + Q_VALUES] -= this.binTotal(slot);
+  }
+
+  /** Every quality counter as exported (slot-major, as `quality`): what a checkpoint holds. */
+  qualityTotals(): Float64Array {
+    const totals = this.quality.slice();
+    for (const slot of this.layout.slots) totals[slot.index * QUALITY_COUNTERS + Q_VALUES] = this.qualityCount(slot, Q_VALUES);
+    return totals;
   }
 
   /** A finite number into its fine bin: the cumulative coarse bin, the histogram sum, the window. */
@@ -218,7 +242,16 @@ export class Cell implements CellReader {
   // --- reads (scrapes, drift, tests) ---
 
   qualityCount(slot: Slot, counter: number): number {
-    return this.quality[slot.index * QUALITY_COUNTERS + counter];
+    const stored = this.quality[slot.index * QUALITY_COUNTERS + counter];
+    return counter === Q_VALUES ? stored + this.binTotal(slot) : stored;
+  }
+
+  /** Σ of the slot's cumulative bins: every value binned, in range or not. */
+  private binTotal(slot: Slot): number {
+    let total = 0;
+    const end = slot.cumulativeOffset + slot.cumulativeCount;
+    for (let at = slot.cumulativeOffset; at < end; at++) total += this.bins[at];
+    return total;
   }
 
   /** Cumulative count of bin `bin` of the slot (coarse bin for numeric, category for categorical). */

@@ -3,7 +3,7 @@
 // out-of-range flag) or a quality outcome, plus the class, version and latency. Resolving
 // once keeps the hot path's cost per extra cell to a few counter increments.
 import type { Cell } from './cell.js';
-import { BIN_MASK, OUT_OF_RANGE_FLAG, Q_MISSING, Q_NON_FINITE, Q_OUT_OF_RANGE, Q_TYPE_ERRORS, Q_VALUES, type ModelLayout } from './layout.js';
+import { BIN_MASK, OUT_OF_RANGE_FLAG, Q_MISSING, Q_NON_FINITE, Q_OUT_OF_RANGE, Q_TYPE_ERRORS, type ModelLayout } from './layout.js';
 
 /** Slot codes below 0: what the slot's value was instead of a binnable one. */
 export const SLOT_MISSING = -1;
@@ -102,7 +102,6 @@ export class EventOutcome {
         if (code !== SLOT_NONE) cell.countQuality(slot, QUALITY_OF_CODE[-code]);
         continue;
       }
-      cell.countQuality(slot, Q_VALUES);
       if (code & OUT_OF_RANGE_FLAG) cell.countQuality(slot, Q_OUT_OF_RANGE);
       if (slot.kind === 'numeric') cell.addNumber(slot, code & BIN_MASK, this.values[i]);
       else cell.addCategory(slot, code & BIN_MASK);

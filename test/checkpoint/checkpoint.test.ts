@@ -16,6 +16,7 @@ import { DEFAULT_DRIFT } from '../../src/config/defaults.js';
 import type { Config, ModelConfig } from '../../src/config/types.js';
 import { InferenceIngest } from '../../src/integrations/inference-ingest.js';
 import { Fleet } from '../../src/monitor/fleet.js';
+import { QUALITY_COUNTERS, Q_VALUES } from '../../src/monitor/layout.js';
 import type { Reference } from '../../src/reference/types.js';
 import { testClock, type TestClock } from '../support/clock.js';
 import { categoricalSketch, numericSketch, normal, seededRandom, syntheticReference, testConfig, testModel } from '../support/synthetic-reference.js';
@@ -124,6 +125,32 @@ describe('checkpoint at the bench size (5 × 50 features)', () => {
     expect([...b.fleet.rejections.counts]).toEqual([...a.fleet.rejections.counts]);
     console.log(`checkpoint: ${a.checkpointer.status.lastWriteBytes} bytes for ${MODELS} models (${Math.round(a.checkpointer.status.lastWriteBytes / MODELS)} per model), written in ${(a.checkpointer.status.lastWriteDurationSeconds * 1000).toFixed(1)} ms`);
   }, 60_000);
+
+  it('holds each values-counted total as exported (the cell keeps it as its bins plus a carried base) and restores it so', async () => {
+    const stateDir = join(dir, 'values-counted');
+    const clock = testClock();
+    const one = [models[0]];
+    const refs = new Map([[models[0].name, references.get(models[0].name) as Reference]]);
+    const a = build(testConfig(one), refs, stateDir, clock);
+    fill(a, clock, 2, 50);
+    const [cell] = a.fleet.models[0].monitor.state.cells;
+    const [first, second] = cell.layout.slots;
+    expect(cell.qualityCount(first, Q_VALUES)).toBe(100);
+    // A reload whose new edges reset the slot's bins carries its count as a base.
+    cell.setQualityCount(second, Q_VALUES, 100 + 7);
+    await a.checkpointer.write();
+    const part = [...new ModelsSection(modelsOf(a.fleet)).parts()][0];
+    const saved = part.arrays[0];
+    expect(saved[first.index * QUALITY_COUNTERS + Q_VALUES]).toBe(100);
+    expect(saved[second.index * QUALITY_COUNTERS + Q_VALUES]).toBe(107);
+    const b = build(testConfig(one), refs, stateDir, clock);
+    b.checkpointer.restore([models[0].name]);
+    const [restored] = b.fleet.models[0].monitor.state.cells;
+    for (const slot of cell.layout.slots) {
+      for (let c = 0; c < QUALITY_COUNTERS; c++) expect(restored.qualityCount(slot, c)).toBe(cell.qualityCount(slot, c));
+    }
+    expect([...restored.quality]).toEqual([...cell.quality]);
+  });
 
   it('drops the sub-windows that left the window between the checkpoint and the restore, by their time stamps', async () => {
     const stateDir = join(dir, 'stale');

@@ -75,7 +75,7 @@ describe('carryCounters (a reload of a changed model)', () => {
     expect(outcome).toEqual({ binsReset: ['price'], latencyReset: false, cellsDropped: 0 });
     const [cell] = next.state.cells;
     const [truth] = oracle.state.cells;
-    expect([...cell.quality]).toEqual([...truth.quality]);
+    expect([...cell.qualityTotals()]).toEqual([...truth.qualityTotals()]);
     expect([...cell.classCounts]).toEqual([...truth.classCounts]);
     expect([...cell.versionCounts]).toEqual([...truth.versionCounts]);
     expect(next.state.versions.names).toEqual(oracle.state.versions.names);
