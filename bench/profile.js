@@ -37,20 +37,23 @@ async function main() {
     '',
   ];
   try {
-    const { spec, configPath } = await prepareIngestModel(workdir);
+    const { spec, configPath, slicedConfigPath } = await prepareIngestModel(workdir);
     const url = (/** @type {string} */ base) => `${base}/v1/models/${spec.name}/predictions`;
+    const batch100 = writeBodies(join(workdir, 'batch100.bodies'), spec, { count: 32, eventsPerBody: 100, seed: 202 });
     const loads = [
       { label: 'single events', body: writeBodies(join(workdir, 'single.bodies'), spec, { count: 256, eventsPerBody: 1, seed: 101 }) },
-      { label: 'NDJSON batches of 100', body: writeBodies(join(workdir, 'batch100.bodies'), spec, { count: 32, eventsPerBody: 100, seed: 202 }) },
+      { label: 'NDJSON batches of 100', body: batch100 },
       // The label phase's two sides: its load without ids, and with a fresh id per event and 1 label per prediction in the same connections.
       { label: 'NDJSON batches of 100 without ids', body: writeBodies(join(workdir, 'batch100-no-ids.bodies'), spec, { count: 32, eventsPerBody: 100, seed: 202, ids: 'none' }) },
       { label: 'NDJSON batches of 100 with ids + labels', labels: true, body: writeBodies(join(workdir, 'batch100-marked.bodies'), spec, { count: 32, eventsPerBody: 100, seed: 202, ids: 'marker' }) },
+      // The ingest bench's sliced model (two segment features, two variants) on the same bodies: where its extra cost goes.
+      { label: 'sliced model, NDJSON batches of 100', config: slicedConfigPath, body: batch100 },
     ];
     const only = process.env.BENCH_PROFILE_ONLY;
     const wanted = (/** @type {string} */ title) => !only || title.includes(only);
     for (const load of loads.filter((l) => wanted(l.label))) {
       sections.push(
-        await profileSidecar(load.label, configPath, workdir, async (server) => {
+        await profileSidecar(load.label, load.config ?? configPath, workdir, async (server) => {
           const run = await runWrk({
             url: url(server.base),
             bodiesFile: load.body.path,
